@@ -1,0 +1,491 @@
+/*
+ * Postmaster: the supervisor of everything (PostgreSQL's postmaster.c).
+ *
+ * Lifecycle: spawned in the primary process by startCluster (directly, or by
+ * `actorgres server`). Its start-up locks the data directory (postmaster.pid),
+ * starts shared memory (the embedded redis-server, or attaches to
+ * `redis_url`), the shared-memory manager actor, the worker processes and the
+ * supervision tree (background workers, and later the auxiliary processes).
+ *
+ * Normal stop: `stop` with pg_ctl's modes. smart and fast stop the
+ * supervision tree in reverse start order, then the workers, then Redis, and
+ * remove postmaster.pid; immediate kills workers and Redis without clean-up
+ * (the next start recovers).
+ *
+ * Crashes it handles: a worker process that dies takes only its own actors
+ * with it: they are told `node-down`, their supervisors restart the permanent
+ * ones elsewhere, the pool starts a replacement worker, and the shared-memory
+ * manager removes the dead process's registry entries. Losing shared memory
+ * (redis-server exits, or Redis comes back without our epoch) runs the
+ * crash-restart cycle: stop every actor, start Redis again, reset the shared
+ * state, start the supervision tree again. If the tree gives up (restart
+ * intensity exceeded at the top, or a significant child ended) or worker
+ * processes keep dying, the postmaster logs why and shuts the cluster down.
+ *
+ * If the postmaster itself dies, workers exit when their IPC channel closes
+ * and the embedded Redis is killed by its wrapper; the next start finds a
+ * stale postmaster.pid and replaces it.
+ *
+ * Rule: the postmaster never touches shared memory itself (no storage/
+ * import); it asks the shmem actor.
+ */
+import { Subject } from 'rxjs';
+import type { ActorBehavior, ActorContext, ActorNode } from '../supervision/actorNode.ts';
+import { Placement } from '../supervision/placement.ts';
+import { startEmbeddedRedis } from '../supervision/redisServer.ts';
+import type { EmbeddedRedis } from '../supervision/redisServer.ts';
+import { defaultBackoff } from '../supervision/childSpec.ts';
+import type { ChildSpec, SupervisorSpec } from '../supervision/childSpec.ts';
+import { Supervisor } from '../supervision/supervisor.ts';
+import type { SupervisionEvent } from '../supervision/supervisor.ts';
+import { describeExit, PRIMARY_NODE } from '../supervision/types.ts';
+import type { ActorRef, Json, JsonObject } from '../supervision/types.ts';
+import type { ShutdownMode } from '../supervision/wire.ts';
+import { WorkerPool } from '../supervision/workerPool.ts';
+import { elog, setLogMinMessages } from '../utils/elog.ts';
+import type { Level } from '../utils/elog.ts';
+import { intSetting, boolSetting, parseConfFile, resolveWorkers, settingContext } from '../utils/guc.ts';
+import { confPath } from '../utils/dataDir.ts';
+import { createPidFile, redactRedisAddress, removePidFile, updatePidFile } from '../utils/pidFile.ts';
+import type { PidFileData, PidStatus } from '../utils/pidFile.ts';
+import { bgworkerChildSpec } from './bgworker.ts';
+import type { BackgroundWorkerSpec } from './bgworker.ts';
+import { shmem } from './shmem.ts';
+import type { ShmemMsg, ShmemReply } from './shmem.ts';
+
+/** The postmaster's states (PostgreSQL's PMState). Only setState changes them. */
+export enum PMState {
+  /** Nothing started yet. */
+  Init = 'init',
+  /** Starting shared memory, the worker processes and the supervision tree. */
+  Startup = 'startup',
+  /** Normal operation. */
+  Run = 'run',
+  /** Shared memory was lost: every actor is being stopped and everything rebuilt. */
+  CrashRestart = 'crash_restart',
+  /** Shutdown requested: client sessions are ending (smart waits, fast terminates). */
+  StopBackends = 'stop_backends',
+  /** Sessions are gone: stopping the supervision tree, the workers and Redis. */
+  Shutdown = 'shutdown',
+  /** Everything is gone; the postmaster actor ends. */
+  Stopped = 'stopped',
+}
+
+const TRANSITIONS: Record<PMState, readonly PMState[]> = {
+  [PMState.Init]: [PMState.Startup],
+  [PMState.Startup]: [PMState.Run, PMState.Shutdown, PMState.Stopped],
+  [PMState.Run]: [PMState.CrashRestart, PMState.StopBackends, PMState.Stopped],
+  [PMState.CrashRestart]: [PMState.Run, PMState.StopBackends, PMState.Stopped],
+  [PMState.StopBackends]: [PMState.Shutdown, PMState.Stopped],
+  [PMState.Shutdown]: [PMState.Stopped],
+  [PMState.Stopped]: [],
+};
+
+export type ClusterEvent = { at: number } & (
+  | SupervisionEvent
+  | { type: 'state'; state: PMState }
+  | { type: 'worker-ready'; node: number; pid: number }
+  | { type: 'worker-exit'; node: number; pid: number; code: number | null; signal: string | null; error: string | null }
+  | { type: 'crash-restart'; phase: 'begin' | 'end'; reason: string }
+  | { type: 'reload'; changed: string[] }
+  | { type: 'stopped'; reason: string }
+);
+
+export type PostmasterMsg =
+  | { type: 'stop'; mode: ShutdownMode }
+  | { type: 'reload' }
+  | { type: 'register-bgworker'; spec: JsonObject }
+  | { type: 'worker-ready'; node: number; pid: number }
+  | { type: 'worker-exit'; node: number; pid: number; code: number | null; signal: string | null; error: string | null }
+  | { type: 'redis-exit'; generation: number; code: number | null; signal: string | null }
+  | { type: 'shmem-lost'; why: string; epoch: string }
+  | { type: 'root-exited'; generation: number; reason: string }
+  | { type: 'pool-gave-up'; why: string }
+  | { type: 'status' };
+
+export interface PostmasterArgs {
+  dataDir: string;
+  /** Settings given by the embedding code or the command line: they win over actorgres.conf, also on reload. */
+  overrides: Record<string, string>;
+  /** Settings in effect at start (defaults < actorgres.conf < overrides). */
+  settings: Record<string, string>;
+  workerExec: string;
+  workerExecArgv: string[];
+  bgworkers: BackgroundWorkerSpec[];
+  events: Subject<ClusterEvent>;
+}
+
+interface State {
+  pm: PMState;
+  args: PostmasterArgs;
+  settings: Record<string, string>;
+  node: ActorNode;
+  self: ActorRef<PostmasterMsg, Json>;
+  pid: PidFileData;
+  redis: EmbeddedRedis | null;
+  redisGeneration: number;
+  redisAddress: string;
+  /** Generation of the shared state in Redis (reset at start and by crash-restart). */
+  epoch: string;
+  shmem: ActorRef<ShmemMsg, ShmemReply> | null;
+  pool: WorkerPool | null;
+  root: Supervisor | null;
+  rootGeneration: number;
+  bgworkers: ChildSpec[];
+  supervision: Subject<SupervisionEvent>;
+}
+
+type Ctx = ActorContext<PostmasterMsg, Json>;
+
+const SHMEM_TIMEOUT_MS = 10_000;
+/** How long the crash-restart cycle waits for an external Redis to come back. */
+const REDIS_RETURN_TIMEOUT_MS = 30_000;
+
+export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArgs> = {
+  async init(args, ctx) {
+    const supervision = new Subject<SupervisionEvent>();
+    supervision.subscribe((e) => args.events.next({ ...e, at: Date.now() }));
+    const state: State = {
+      pm: PMState.Init,
+      args,
+      settings: { ...args.settings },
+      node: ctx.node,
+      self: ctx.self,
+      pid: {
+        pid: process.pid,
+        dataDir: args.dataDir,
+        startTime: Math.floor(Date.now() / 1000),
+        port: intSetting(args.settings, 'port'),
+        socketDir: args.dataDir,
+        redis: '',
+        status: 'starting',
+      },
+      redis: null,
+      redisGeneration: 0,
+      redisAddress: '',
+      epoch: '',
+      shmem: null,
+      pool: null,
+      root: null,
+      rootGeneration: 0,
+      bgworkers: args.bgworkers.map((b) => bgworkerChildSpec(b, args.settings)),
+      supervision,
+    };
+    applyLogSettings(state.settings);
+    setState(state, PMState.Startup);
+    createPidFile(state.pid);
+    try {
+      await startSharedMemory(state);
+      startPool(state, ctx);
+      await state.pool!.start();
+      await startRoot(state);
+    } catch (err) {
+      elog('fatal', `could not start the cluster: ${err instanceof Error ? err.message : String(err)}`);
+      await teardown(state, 'immediate');
+      setState(state, PMState.Stopped);
+      throw err;
+    }
+    setState(state, PMState.Run);
+    elog('log', 'database system is ready to accept connections');
+    return state;
+  },
+
+  async receive(state, msg, ctx) {
+    switch (msg.type) {
+      case 'status':
+        ctx.reply(statusOf(state));
+        break;
+      case 'stop':
+        await shutdown(state, msg.mode, `${msg.mode} shutdown request`);
+        ctx.reply(true);
+        ctx.stopSelf();
+        break;
+      case 'reload':
+        ctx.reply(reload(state));
+        break;
+      case 'register-bgworker': {
+        const spec = bgworkerChildSpec(msg.spec as unknown as BackgroundWorkerSpec, state.settings);
+        if (state.bgworkers.some((c) => c.id === spec.id)) throw new Error(`a background worker named "${String(msg.spec['name'])}" is already registered`);
+        if (state.pm !== PMState.Run || !state.root) throw new Error(`cannot register a background worker while the postmaster is in state ${state.pm}`);
+        await state.root.addChild(spec);
+        state.bgworkers.push(spec);
+        ctx.reply(true);
+        break;
+      }
+      case 'worker-ready':
+        if (isUp(state)) await registerWorker(state, msg.node, msg.pid);
+        state.args.events.next({ type: 'worker-ready', node: msg.node, pid: msg.pid, at: Date.now() });
+        break;
+      case 'worker-exit':
+        state.args.events.next({ ...msg, at: Date.now() });
+        if (isUp(state)) {
+          elog('log', `worker process ${msg.pid} (node ${msg.node}) exited${msg.signal ? ` on signal ${msg.signal}` : ` with code ${msg.code}`}${msg.error ? `: ${msg.error}` : ''}; its actors are restarted elsewhere`);
+          await askShmem(state, { op: 'removePid', pid: msg.pid });
+        }
+        break;
+      case 'redis-exit':
+        if (msg.generation === state.redisGeneration && isUp(state)) {
+          await crashRestart(state, `redis-server (shared memory) exited${msg.signal ? ` on signal ${msg.signal}` : ` with code ${msg.code}`}`);
+        }
+        break;
+      case 'shmem-lost':
+        if (state.pm === PMState.Run && msg.epoch === state.epoch) await crashRestart(state, msg.why);
+        break;
+      case 'root-exited':
+        if (msg.generation === state.rootGeneration && state.pm === PMState.Run) {
+          await shutdown(state, 'fast', `the supervision tree gave up (${msg.reason})`);
+          ctx.stopSelf();
+        }
+        break;
+      case 'pool-gave-up':
+        if (isUp(state)) {
+          await shutdown(state, 'fast', msg.why);
+          ctx.stopSelf();
+        }
+        break;
+    }
+    return state;
+  },
+
+  async terminate(state) {
+    if (state.pm !== PMState.Stopped) await shutdown(state, 'fast', 'postmaster stopped');
+  },
+};
+
+// ---- state ---------------------------------------------------------------------
+
+function setState(state: State, next: PMState): void {
+  if (!TRANSITIONS[state.pm].includes(next)) throw new Error(`postmaster: invalid state change ${state.pm} -> ${next}`);
+  state.pm = next;
+  const status: PidStatus | null = next === PMState.Run ? 'ready' : next === PMState.StopBackends || next === PMState.Shutdown ? 'stopping' : next === PMState.CrashRestart ? 'starting' : null;
+  if (status && state.pid.status !== status) {
+    state.pid.status = status;
+    updatePidFile(state.pid);
+  }
+  if (state.shmem && next !== PMState.Stopped) {
+    void askShmem(state, { op: 'update', id: 'postmaster', pid: process.pid, fields: { state: next } }).catch(() => undefined);
+  }
+  state.args.events.next({ type: 'state', state: next, at: Date.now() });
+}
+
+function isUp(state: State): boolean {
+  return state.pm === PMState.Run || state.pm === PMState.CrashRestart || state.pm === PMState.Startup;
+}
+
+function statusOf(state: State): Json {
+  return {
+    state: state.pm,
+    pid: process.pid,
+    redis: redactRedisAddress(state.redisAddress),
+    workers: [...(state.pool?.workers.values() ?? [])].map((w) => ({ node: w.id, pid: w.pid, ready: w.ready, load: w.load })),
+    bgworkers: state.bgworkers.map((c) => c.id),
+  };
+}
+
+function applyLogSettings(settings: Record<string, string>): void {
+  setLogMinMessages((settings['log_min_messages'] ?? 'warning') as Level);
+}
+
+// ---- start-up ------------------------------------------------------------------
+
+async function startSharedMemory(state: State): Promise<void> {
+  const url = state.settings['redis_url'] ?? '';
+  if (url === '') {
+    const redis = await startEmbeddedRedis(state.args.dataDir);
+    const generation = ++state.redisGeneration;
+    state.redis = redis;
+    state.redisAddress = `unix:${redis.socketPath}`;
+    void redis.exited.then(({ code, signal }) => state.node.tell(state.self, { type: 'redis-exit', generation, code, signal }));
+  } else {
+    state.redisAddress = url;
+  }
+  state.pid.redis = redactRedisAddress(state.redisAddress);
+  updatePidFile(state.pid);
+  if (!state.shmem) {
+    state.shmem = state.node.spawnLocal(shmem, 'shmem', { redisAddress: state.redisAddress, keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:', postmaster: state.self }, { role: 'shmem', name: 'shmem', restarts: 0 });
+  }
+  await resetSharedState(state);
+}
+
+async function resetSharedState(state: State): Promise<void> {
+  const epoch = `${process.pid}.${Date.now()}.${state.redisGeneration}`;
+  const deadline = Date.now() + REDIS_RETURN_TIMEOUT_MS;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      await askShmem(state, { op: 'reset', epoch });
+      state.epoch = epoch;
+      break;
+    } catch (err) {
+      if (Date.now() + delay > deadline) throw err;
+      elog('warning', `shared memory (Redis) not reachable yet: ${err instanceof Error ? err.message : String(err)}`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+  await askShmem(state, {
+    op: 'register',
+    id: 'postmaster',
+    pid: process.pid,
+    fields: { role: 'postmaster', name: 'postmaster', node: PRIMARY_NODE, state: state.pm, started_at: new Date(state.pid.startTime * 1000).toISOString(), data_directory: state.args.dataDir, restarts: 0 },
+  });
+  for (const w of state.pool?.workers.values() ?? []) if (w.ready) await registerWorker(state, w.id, w.pid);
+}
+
+function registerWorker(state: State, node: number, pid: number): Promise<Json> {
+  return askShmem(state, {
+    op: 'register',
+    id: `worker:${node}`,
+    pid,
+    fields: { role: 'worker', name: `worker ${node}`, node, state: 'running', started_at: new Date().toISOString(), restarts: 0 },
+  });
+}
+
+async function askShmem(state: State, msg: ShmemMsg): Promise<Json> {
+  if (!state.shmem) throw new Error('the shared-memory manager is not running');
+  const reply = await state.node.ask(state.shmem, msg, SHMEM_TIMEOUT_MS);
+  if (!reply.ok) throw new Error(`shared memory: ${reply.error}`);
+  return reply.value;
+}
+
+function startPool(state: State, ctx: Ctx): void {
+  const pool = new WorkerPool({
+    size: resolveWorkers(state.settings),
+    exec: state.args.workerExec,
+    execArgv: state.args.workerExecArgv,
+    env: {
+      AG_REDIS_ADDRESS: state.redisAddress,
+      AG_KEY_PREFIX: state.settings['redis_key_prefix'] ?? 'ag:',
+      AG_LOG_MIN_MESSAGES: state.settings['log_min_messages'] ?? 'warning',
+    },
+    intensity: { maxRestarts: intSetting(state.settings, 'worker_restart_limit'), withinMs: intSetting(state.settings, 'supervisor_restart_window') },
+    onWire: (_from, wire) => state.node.receive(wire),
+    onReady: (w) => ctx.node.tell(ctx.self, { type: 'worker-ready', node: w.id, pid: w.pid }),
+    onExit: (w, code, signal, fatal) => {
+      // Fail fast first, outside the mailbox: asks to the dead node fail, monitors fire.
+      state.node.markNodeDown(w.id, w.pid);
+      for (const other of pool.workers.keys()) pool.send(other, { t: 'node-down', node: w.id });
+      ctx.node.tell(ctx.self, { type: 'worker-exit', node: w.id, pid: w.pid, code, signal, error: fatal ? fatal.message : null });
+    },
+    onGiveUp: (why) => ctx.node.tell(ctx.self, { type: 'pool-gave-up', why }),
+  });
+  state.pool = pool;
+  state.node.setLinks((node) => ({ send: (wire) => pool.send(node, wire) }));
+}
+
+function rootSpec(state: State): SupervisorSpec {
+  return {
+    name: 'postmaster',
+    strategy: 'one_for_one',
+    intensity: { maxRestarts: intSetting(state.settings, 'supervisor_max_restarts'), withinMs: intSetting(state.settings, 'supervisor_restart_window') },
+    backoff: defaultBackoff,
+    autoShutdown: 'any_significant',
+    children: [...state.bgworkers],
+  };
+}
+
+async function startRoot(state: State): Promise<void> {
+  const root = new Supervisor(rootSpec(state), new Placement(state.node, state.pool!), state.supervision);
+  const generation = ++state.rootGeneration;
+  state.root = root;
+  void root.exited.then((reason) => state.node.tell(state.self, { type: 'root-exited', generation, reason: describeExit(reason) }));
+  await root.start();
+}
+
+// ---- crash-restart -------------------------------------------------------------
+
+async function crashRestart(state: State, why: string): Promise<void> {
+  elog('log', `${why}; terminating any other active server processes`);
+  setState(state, PMState.CrashRestart);
+  state.args.events.next({ type: 'crash-restart', phase: 'begin', reason: why, at: Date.now() });
+  const root = state.root;
+  state.root = null;
+  state.rootGeneration++;
+  await root?.stop();
+  if (!boolSetting(state.settings, 'restart_after_crash')) {
+    await shutdown(state, 'immediate', 'shared memory lost and restart_after_crash is off');
+    return;
+  }
+  elog('log', 'all server processes terminated; reinitializing');
+  try {
+    if (state.redis) {
+      await state.redis.stop();
+      await startSharedMemory(state);
+    } else {
+      await resetSharedState(state);
+    }
+    await startRoot(state);
+  } catch (err) {
+    await shutdown(state, 'immediate', `crash-restart failed: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  setState(state, PMState.Run);
+  state.args.events.next({ type: 'crash-restart', phase: 'end', reason: why, at: Date.now() });
+  elog('log', 'database system is ready to accept connections');
+}
+
+// ---- reload --------------------------------------------------------------------
+
+function reload(state: State): Json {
+  const fromFile = parseConfFile(confPath(state.args.dataDir));
+  const next: Record<string, string> = { ...state.args.settings, ...fromFile, ...state.args.overrides };
+  const changed: string[] = [];
+  for (const name of new Set([...Object.keys(state.settings), ...Object.keys(next)])) {
+    if (state.settings[name] === next[name]) continue;
+    if (settingContext(name) === 'postmaster') {
+      elog('log', `parameter "${name}" cannot be changed without restarting the server`);
+      continue;
+    }
+    if (next[name] === undefined) delete state.settings[name];
+    else state.settings[name] = next[name]!;
+    changed.push(name);
+  }
+  applyLogSettings(state.settings);
+  elog('log', `received SIGHUP, reloading configuration files${changed.length ? ` (changed: ${changed.join(', ')})` : ''}`);
+  if (changed.length > 0 && state.pool) {
+    const signal = { type: 'reload' as const, settings: { ...state.settings }, changed };
+    for (const w of state.pool.workers.values()) void state.node.control(w.id, { op: 'signal', path: null, signal }, SHMEM_TIMEOUT_MS).catch(() => undefined);
+  }
+  state.args.events.next({ type: 'reload', changed, at: Date.now() });
+  return { changed };
+}
+
+// ---- shutdown ------------------------------------------------------------------
+
+async function shutdown(state: State, mode: ShutdownMode, why: string): Promise<void> {
+  if (state.pm === PMState.Stopped) return;
+  elog('log', `received ${why}`);
+  if (mode === 'immediate') {
+    await teardown(state, 'immediate');
+  } else {
+    // Client sessions (backends) do not exist in this version; once they do,
+    // smart waits here for them to end and fast terminates them.
+    if (state.pm === PMState.Run || state.pm === PMState.CrashRestart) setState(state, PMState.StopBackends);
+    if (state.pm === PMState.StopBackends) setState(state, PMState.Shutdown);
+    await teardown(state, 'orderly');
+  }
+  setState(state, PMState.Stopped);
+  elog('log', 'database system is shut down');
+  state.args.events.next({ type: 'stopped', reason: why, at: Date.now() });
+}
+
+async function teardown(state: State, how: 'orderly' | 'immediate'): Promise<void> {
+  const root = state.root;
+  state.root = null;
+  state.rootGeneration++;
+  if (how === 'orderly') {
+    await root?.stop();
+    await state.pool?.waitExit(intSetting(state.settings, 'shutdown_timeout'));
+    if (!state.redis && state.shmem) await askShmem(state, { op: 'destroy' }).catch((err: unknown) => elog('warning', `could not remove the cluster's Redis keys: ${String(err)}`));
+    if (state.shmem) await state.node.stop(state.shmem.path, SHMEM_TIMEOUT_MS);
+    state.shmem = null;
+    await state.redis?.stop();
+  } else {
+    state.pool?.killAll('SIGKILL');
+    await state.pool?.waitExit(1000);
+    if (state.shmem) await state.node.stop(state.shmem.path, 1000);
+    state.shmem = null;
+    state.redis?.kill();
+    await state.redis?.exited;
+  }
+  state.redis = null;
+  removePidFile(state.args.dataDir);
+}

@@ -1,0 +1,65 @@
+/*
+ * The main job: boots a cluster on an embedded Redis and a temporary data
+ * directory, and shows it working: the supervision tree, the proc registry in
+ * Redis, a background worker answering, a worker process killed with
+ * SIGKILL and replaced while its background worker comes back, a reload, and
+ * a clean stop.
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { firstValueFrom, filter } from 'rxjs';
+import { initDataDirectory, startCluster } from '../index.ts';
+
+const root = mkdtempSync('/tmp/actorgres-demo-');
+const dataDir = join(root, 'data');
+const say = (s: string) => process.stdout.write(`\n== ${s}\n`);
+
+try {
+  say(`actorgres init -D ${dataDir}`);
+  initDataDirectory(dataDir, { settings: { 'demo.heartbeat_ms': '200' } });
+
+  say('startCluster({ workers: 2, backgroundWorkers: [heartbeat] })');
+  const t0 = performance.now();
+  const cluster = await startCluster({
+    dataDir,
+    workers: 2,
+    log: () => undefined,
+    backgroundWorkers: [{ name: 'heartbeat', start: { module: join(import.meta.dirname, '..', 'examples', 'heartbeat.ts') } }],
+  });
+  const status = await cluster.status();
+  console.log(`started in ${(performance.now() - t0).toFixed(0)} ms:`, status);
+  cluster.events.subscribe((e) => console.log('  event:', JSON.stringify(e)));
+
+  const socket = status.redis.slice('unix:'.length);
+  say(`redis-cli -s ${socket} SMEMBERS ag:procs   (the proc registry, like pg_stat_activity)`);
+  const cli = (...args: string[]) => execFileSync('redis-cli', ['-s', socket, ...args]).toString().trim();
+  console.log(cli('SMEMBERS', 'ag:procs'));
+  say('redis-cli ... HGETALL ag:proc:bgworker:heartbeat');
+  console.log(cli('HGETALL', 'ag:proc:bgworker:heartbeat'));
+
+  const hb = cluster.backgroundWorker('heartbeat');
+  say('ask the background worker');
+  console.log(await hb.ask('status?', 2000));
+
+  const victim = hb.ref()!.node;
+  const pid = status.workers.find((w) => w.node === victim)!.pid;
+  say(`kill -9 ${pid} (the worker process hosting it)`);
+  const killedAt = performance.now();
+  const back = firstValueFrom(cluster.events.pipe(filter((e) => e.type === 'started' && e.child === 'heartbeat')));
+  process.kill(pid, 'SIGKILL');
+  await back;
+  console.log(`heartbeat running again after ${(performance.now() - killedAt).toFixed(0)} ms:`, await hb.ask('status?', 2000));
+  await firstValueFrom(cluster.events.pipe(filter((e) => e.type === 'worker-ready')));
+  console.log('workers now:', (await cluster.status()).workers);
+
+  say("reload: demo.heartbeat_ms = 50 in actorgres.conf, then cluster.reload()");
+  appendFileSync(join(dataDir, 'actorgres.conf'), "demo.heartbeat_ms = '50'\n");
+  console.log('changed:', await cluster.reload());
+  console.log(await hb.ask('status?', 2000));
+
+  say("cluster.stop({ mode: 'fast' })");
+  console.log('stopped:', await cluster.stop({ mode: 'fast' }));
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

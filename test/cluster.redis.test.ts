@@ -1,0 +1,27 @@
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { initDataDirectory, PMState, startCluster } from '../index.ts';
+import { tempDir } from './helpers/dirs.ts';
+
+const counter = join(import.meta.dirname, 'fixtures', 'counter.ts');
+
+test('an embedded cluster starts workers, a background worker and a private Redis, and stops leaving nothing behind', async (t) => {
+  const dataDir = join(tempDir(t), 'data');
+  initDataDirectory(dataDir);
+  const cluster = await startCluster({ dataDir, workers: 2, backgroundWorkers: [{ name: 'counter', start: { module: counter } }] });
+  const status = await cluster.status();
+  t.is(status.state, PMState.Run);
+  t.is(status.workers.length, 2);
+  t.true(status.redis.startsWith('unix:'));
+  const reply = await cluster.backgroundWorker('counter').ask('hello', 5000);
+  t.like(reply, { served: 1, restarts: 0 });
+  const socket = status.redis.slice('unix:'.length);
+  const ids = execFileSync('redis-cli', ['-s', socket, 'SMEMBERS', 'ag:procs']).toString().trim().split('\n').sort();
+  t.deepEqual(ids, ['bgworker:counter', 'postmaster', `worker:${status.workers[0]!.node}`, `worker:${status.workers[1]!.node}`].sort());
+  t.true(existsSync(join(dataDir, 'postmaster.pid')));
+  t.is(await cluster.stop({ mode: 'fast' }), 'fast shutdown request');
+  t.false(existsSync(join(dataDir, 'postmaster.pid')));
+  t.false(existsSync(socket));
+});
