@@ -182,8 +182,8 @@ export class Supervisor {
     c.restartTimes = c.restartTimes.filter((t) => t > now - this.spec.intensity.withinMs);
     const delayMs = backoffDelay(this.spec.backoff, c.restartTimes.length);
     c.restartTimes.push(now);
-    c.restarts++;
     const group = this.spec.strategy === 'one_for_all' ? [...this.children] : [c];
+    for (const g of group) g.restarts++;
     if (this.spec.strategy === 'one_for_all') {
       for (const other of [...this.children].reverse()) if (other !== c) await this.terminate(other);
     }
