@@ -133,6 +133,8 @@ interface State {
   rootGeneration: number;
   bgworkers: ChildSpec[];
   supervision: Subject<SupervisionEvent>;
+  /** The last escalation in the tree, to explain why the root gave up. */
+  lastEscalation: string | null;
 }
 
 type Ctx = ActorContext<PostmasterMsg, Json>;
@@ -144,7 +146,6 @@ const REDIS_RETURN_TIMEOUT_MS = 30_000;
 export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArgs> = {
   async init(args, ctx) {
     const supervision = new Subject<SupervisionEvent>();
-    supervision.subscribe((e) => args.events.next({ ...e, at: Date.now() }));
     const state: State = {
       pm: PMState.Init,
       args,
@@ -170,7 +171,15 @@ export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArg
       rootGeneration: 0,
       bgworkers: args.bgworkers.map((b) => bgworkerChildSpec(b, args.settings)),
       supervision,
+      lastEscalation: null,
     };
+    supervision.subscribe((e) => {
+      if (e.type === 'escalated') {
+        state.lastEscalation = `${e.supervisor}: child ${e.child} ${describeExit(e.reason)} after ${e.restarts} restarts`;
+        elog('log', `supervisor ${state.lastEscalation}; giving up on it`);
+      }
+      args.events.next({ ...e, at: Date.now() });
+    });
     applyLogSettings(state.settings);
     setState(state, PMState.Startup);
     createPidFile(state.pid);
@@ -191,58 +200,13 @@ export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArg
   },
 
   async receive(state, msg, ctx) {
-    switch (msg.type) {
-      case 'status':
-        ctx.reply(statusOf(state));
-        break;
-      case 'stop':
-        await shutdown(state, msg.mode, `${msg.mode} shutdown request`);
-        ctx.reply(true);
-        ctx.stopSelf();
-        break;
-      case 'reload':
-        ctx.reply(reload(state));
-        break;
-      case 'register-bgworker': {
-        const spec = bgworkerChildSpec(msg.spec as unknown as BackgroundWorkerSpec, state.settings);
-        if (state.bgworkers.some((c) => c.id === spec.id)) throw new Error(`a background worker named "${String(msg.spec['name'])}" is already registered`);
-        if (state.pm !== PMState.Run || !state.root) throw new Error(`cannot register a background worker while the postmaster is in state ${state.pm}`);
-        await state.root.addChild(spec);
-        state.bgworkers.push(spec);
-        ctx.reply(true);
-        break;
-      }
-      case 'worker-ready':
-        if (isUp(state)) await registerWorker(state, msg.node, msg.pid);
-        state.args.events.next({ type: 'worker-ready', node: msg.node, pid: msg.pid, at: Date.now() });
-        break;
-      case 'worker-exit':
-        state.args.events.next({ ...msg, at: Date.now() });
-        if (isUp(state)) {
-          elog('log', `worker process ${msg.pid} (node ${msg.node}) exited${msg.signal ? ` on signal ${msg.signal}` : ` with code ${msg.code}`}${msg.error ? `: ${msg.error}` : ''}; its actors are restarted elsewhere`);
-          await askShmem(state, { op: 'removePid', pid: msg.pid });
-        }
-        break;
-      case 'redis-exit':
-        if (msg.generation === state.redisGeneration && isUp(state)) {
-          await crashRestart(state, `redis-server (shared memory) exited${msg.signal ? ` on signal ${msg.signal}` : ` with code ${msg.code}`}`);
-        }
-        break;
-      case 'shmem-lost':
-        if (state.pm === PMState.Run && msg.epoch === state.epoch) await crashRestart(state, msg.why);
-        break;
-      case 'root-exited':
-        if (msg.generation === state.rootGeneration && state.pm === PMState.Run) {
-          await shutdown(state, 'fast', `the supervision tree gave up (${msg.reason})`);
-          ctx.stopSelf();
-        }
-        break;
-      case 'pool-gave-up':
-        if (isUp(state)) {
-          await shutdown(state, 'fast', msg.why);
-          ctx.stopSelf();
-        }
-        break;
+    // The postmaster must not die of one bad request: an error answers the
+    // ask (or is logged), and the postmaster goes on.
+    try {
+      await handle(state, msg, ctx);
+    } catch (err) {
+      if (ctx.asked) ctx.fail(err);
+      else elog('log', `postmaster: ${msg.type}: ${err instanceof Error ? err.message : String(err)}`);
     }
     return state;
   },
@@ -252,12 +216,72 @@ export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArg
   },
 };
 
+async function handle(state: State, msg: PostmasterMsg, ctx: Ctx): Promise<void> {
+  switch (msg.type) {
+    case 'status':
+      ctx.reply(statusOf(state));
+      break;
+    case 'stop':
+      await shutdown(state, msg.mode, `${msg.mode} shutdown request`);
+      ctx.reply(true);
+      ctx.stopSelf();
+      break;
+    case 'reload':
+      ctx.reply(reload(state));
+      break;
+    case 'register-bgworker': {
+      const spec = bgworkerChildSpec(msg.spec as unknown as BackgroundWorkerSpec, state.settings);
+      if (state.bgworkers.some((c) => c.id === spec.id)) throw new Error(`a background worker named "${String(msg.spec['name'])}" is already registered`);
+      if (state.pm !== PMState.Run || !state.root) throw new Error(`cannot register a background worker while the postmaster is in state ${state.pm}`);
+      await state.root.addChild(spec);
+      state.bgworkers.push(spec);
+      ctx.reply(true);
+      break;
+    }
+    case 'worker-ready':
+      if (isUp(state)) await registerWorker(state, msg.node, msg.pid);
+      state.args.events.next({ type: 'worker-ready', node: msg.node, pid: msg.pid, at: Date.now() });
+      break;
+    case 'worker-exit':
+      state.args.events.next({ ...msg, at: Date.now() });
+      if (isUp(state)) {
+        elog(
+          'log',
+          `worker process ${msg.pid} (node ${msg.node}) exited${msg.signal ? ` on signal ${msg.signal}` : ` with code ${msg.code}`}${msg.error ? `: ${msg.error}` : ''}; its actors are restarted elsewhere`,
+        );
+        await askShmem(state, { op: 'removePid', pid: msg.pid });
+      }
+      break;
+    case 'redis-exit':
+      if (msg.generation === state.redisGeneration && isUp(state)) {
+        await crashRestart(state, `redis-server (shared memory) exited${msg.signal ? ` on signal ${msg.signal}` : ` with code ${msg.code}`}`);
+      }
+      break;
+    case 'shmem-lost':
+      if (state.pm === PMState.Run && msg.epoch === state.epoch) await crashRestart(state, msg.why);
+      break;
+    case 'root-exited':
+      if (msg.generation === state.rootGeneration && state.pm === PMState.Run) {
+        await shutdown(state, 'fast', `the supervision tree gave up (${msg.reason})`);
+        ctx.stopSelf();
+      }
+      break;
+    case 'pool-gave-up':
+      if (isUp(state)) {
+        await shutdown(state, 'fast', msg.why);
+        ctx.stopSelf();
+      }
+      break;
+  }
+}
+
 // ---- state ---------------------------------------------------------------------
 
 function setState(state: State, next: PMState): void {
   if (!TRANSITIONS[state.pm].includes(next)) throw new Error(`postmaster: invalid state change ${state.pm} -> ${next}`);
   state.pm = next;
-  const status: PidStatus | null = next === PMState.Run ? 'ready' : next === PMState.StopBackends || next === PMState.Shutdown ? 'stopping' : next === PMState.CrashRestart ? 'starting' : null;
+  const status: PidStatus | null =
+    next === PMState.Run ? 'ready' : next === PMState.StopBackends || next === PMState.Shutdown ? 'stopping' : next === PMState.CrashRestart ? 'starting' : null;
   if (status && state.pid.status !== status) {
     state.pid.status = status;
     updatePidFile(state.pid);
@@ -302,7 +326,12 @@ async function startSharedMemory(state: State): Promise<void> {
   state.pid.redis = redactRedisAddress(state.redisAddress);
   updatePidFile(state.pid);
   if (!state.shmem) {
-    state.shmem = state.node.spawnLocal(shmem, 'shmem', { redisAddress: state.redisAddress, keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:', postmaster: state.self }, { role: 'shmem', name: 'shmem', restarts: 0 });
+    state.shmem = state.node.spawnLocal(
+      shmem,
+      'shmem',
+      { redisAddress: state.redisAddress, keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:', postmaster: state.self },
+      { role: 'shmem', name: 'shmem', restarts: 0 },
+    );
   }
   await resetSharedState(state);
 }
@@ -325,7 +354,15 @@ async function resetSharedState(state: State): Promise<void> {
     op: 'register',
     id: 'postmaster',
     pid: process.pid,
-    fields: { role: 'postmaster', name: 'postmaster', node: PRIMARY_NODE, state: state.pm, started_at: new Date(state.pid.startTime * 1000).toISOString(), data_directory: state.args.dataDir, restarts: 0 },
+    fields: {
+      role: 'postmaster',
+      name: 'postmaster',
+      node: PRIMARY_NODE,
+      state: state.pm,
+      started_at: new Date(state.pid.startTime * 1000).toISOString(),
+      data_directory: state.args.dataDir,
+      restarts: 0,
+    },
   });
   for (const w of state.pool?.workers.values() ?? []) if (w.ready) await registerWorker(state, w.id, w.pid);
 }
@@ -386,7 +423,9 @@ async function startRoot(state: State): Promise<void> {
   const root = new Supervisor(rootSpec(state), new Placement(state.node, state.pool!), state.supervision);
   const generation = ++state.rootGeneration;
   state.root = root;
-  void root.exited.then((reason) => state.node.tell(state.self, { type: 'root-exited', generation, reason: describeExit(reason) }));
+  void root.exited.then((reason) =>
+    state.node.tell(state.self, { type: 'root-exited', generation, reason: reason.kind === 'crash' ? reason.error.message : (state.lastEscalation ?? describeExit(reason)) }),
+  );
   await root.start();
 }
 

@@ -17,7 +17,8 @@ import type { ParseArgsConfig } from 'node:util';
 import { startCluster } from '../cluster.ts';
 import type { Cluster } from '../cluster.ts';
 import type { ShutdownMode } from '../supervision/wire.ts';
-import { checkDataDirectory, DataDirError, initDataDirectory } from '../utils/dataDir.ts';
+import { checkDataDirectory, confPath, DataDirError, initDataDirectory } from '../utils/dataDir.ts';
+import { parseConfFile } from '../utils/guc.ts';
 import type { AuthMethod } from '../utils/dataDir.ts';
 import { elog } from '../utils/elog.ts';
 import { isPostmasterAlive, pidFilePath, readPidFile } from '../utils/pidFile.ts';
@@ -128,6 +129,7 @@ function clusterOptions(v: Values, dir: string) {
 /** Checks everything that can be checked before a server process is started. */
 function preflight(dir: string): void {
   checkDataDirectory(dir);
+  parseConfFile(confPath(dir));
   const pid = readPidFile(dir);
   if (pid && isPostmasterAlive(pid.pid)) {
     throw new DataDirError(`another server might be running (PID ${pid.pid} in ${pidFilePath(dir)}); trying to start server anyway failed`);

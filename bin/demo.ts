@@ -47,10 +47,11 @@ try {
   say(`kill -9 ${pid} (the worker process hosting it)`);
   const killedAt = performance.now();
   const back = firstValueFrom(cluster.events.pipe(filter((e) => e.type === 'started' && e.child === 'heartbeat')));
+  const replaced = firstValueFrom(cluster.events.pipe(filter((e) => e.type === 'worker-ready')));
   process.kill(pid, 'SIGKILL');
   await back;
   console.log(`heartbeat running again after ${(performance.now() - killedAt).toFixed(0)} ms:`, await hb.ask('status?', 2000));
-  await firstValueFrom(cluster.events.pipe(filter((e) => e.type === 'worker-ready')));
+  await replaced;
   console.log('workers now:', (await cluster.status()).workers);
 
   say("reload: demo.heartbeat_ms = 50 in actorgres.conf, then cluster.reload()");

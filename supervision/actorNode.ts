@@ -41,6 +41,8 @@ export interface ActorContext<M extends Json, R extends Json> {
   /** True while handling an ask: the handler must call reply() once. */
   readonly asked: boolean;
   reply(value: R): void;
+  /** Answer the ask with an error, without crashing the actor. */
+  fail(error: unknown): void;
   /** End this actor normally once the current message is handled. */
   stopSelf(): void;
   /** Deliver `msg` to this actor after `ms`; errors then happen inside the actor. */
@@ -328,6 +330,12 @@ export class ActorNode {
         if (replied) throw new Error('reply() called twice');
         replied = true;
         this.sendReply(ask.from, ask.id, { value });
+      },
+      fail: (error) => {
+        if (!ask) throw new Error('fail() outside an ask');
+        if (replied) throw new Error('reply() called twice');
+        replied = true;
+        this.sendReply(ask.from, ask.id, { error: errorInfo(error) });
       },
       stopSelf: () => {
         stopAfter = true;
