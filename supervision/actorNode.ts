@@ -210,16 +210,28 @@ export class ActorNode {
     }
   }
 
-  /** Primary only: call `onDown` once when the actor ends, however it ends. */
-  monitor(ref: RefData, onDown: (reason: ExitReason) => void): void {
+  /**
+   * Primary only: call `onDown` once when the actor ends, however it ends.
+   * Register it before asking for the spawn: an actor that dies at once may
+   * report its exit in the same read of the IPC channel as the spawn reply.
+   * Returns a function that cancels the monitor.
+   */
+  monitor(ref: RefData, onDown: (reason: ExitReason) => void): () => void {
     if (this.downNodes.has(ref.node)) {
       queueMicrotask(() => onDown({ kind: 'node-down', pid: 0 }));
-      return;
+      return () => undefined;
     }
     const key = `${ref.node}|${ref.path}`;
     const list = this.monitors.get(key);
     if (list) list.push(onDown);
     else this.monitors.set(key, [onDown]);
+    return () => {
+      const l = this.monitors.get(key);
+      if (!l) return;
+      const rest = l.filter((cb) => cb !== onDown);
+      if (rest.length) this.monitors.set(key, rest);
+      else this.monitors.delete(key);
+    };
   }
 
   // ---- hosting -----------------------------------------------------------

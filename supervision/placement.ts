@@ -19,21 +19,44 @@ const SPAWN_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 2_000;
 
 export class Placement implements ActorStarter {
+  private incarnations = 0;
+
   constructor(
     private readonly node: ActorNode,
     private readonly pool: WorkerPool,
   ) {}
 
-  async startActor(start: ActorStart, childPath: string, meta: SpawnMeta): Promise<RefData> {
-    if (start.placement === 'primary') return this.node.spawn(start.kind, childPath, start.args, meta);
+  async startActor(start: ActorStart, childPath: string, meta: SpawnMeta, onDown: (reason: ExitReason) => void): Promise<RefData> {
+    // A unique path per incarnation: news about an old one can never be taken for the new one.
+    const path = `${childPath}#${++this.incarnations}`;
+    if (start.placement === 'primary') {
+      const cancel = this.node.monitor({ node: PRIMARY_NODE, path }, onDown);
+      try {
+        return this.node.spawn(start.kind, path, start.args, meta);
+      } catch (err) {
+        cancel();
+        throw err;
+      }
+    }
     const w = await this.pool.leastLoaded();
+    const ref: RefData = { node: w.id, path };
     w.load++;
+    let counted = true;
+    const uncount = () => {
+      if (counted) w.load--;
+      counted = false;
+    };
+    const cancelLoad = this.node.monitor(ref, uncount);
+    const cancel = this.node.monitor(ref, onDown);
     try {
-      const ref = decodeRef(await this.node.control(w.id, { op: 'spawn', kind: start.kind, path: childPath, args: start.args, meta }, SPAWN_TIMEOUT_MS));
-      this.node.monitor(ref, () => w.load--);
+      const spawned = decodeRef(await this.node.control(w.id, { op: 'spawn', kind: start.kind, path, args: start.args, meta }, SPAWN_TIMEOUT_MS));
+      if (spawned.node !== ref.node || spawned.path !== ref.path) throw new Error(`worker ${w.id} spawned ${spawned.path} on node ${spawned.node}, expected ${path}`);
       return ref;
     } catch (err) {
-      w.load--;
+      // Its node died (the monitors fired) or it refused: either way this start failed.
+      cancel();
+      cancelLoad();
+      uncount();
       throw err;
     }
   }
@@ -50,10 +73,6 @@ export class Placement implements ActorStarter {
       // The worker did not answer in time: its event loop is stuck, and only killing it frees the actor.
       this.pool.kill(ref.node);
     }
-  }
-
-  monitor(ref: RefData, onDown: (reason: ExitReason) => void): void {
-    this.node.monitor(ref, onDown);
   }
 }
 

@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -75,7 +76,13 @@ export async function startEmbeddedRedis(dataDir: string, redisServerBin = 'redi
   });
   const log = createWriteStream(join(dir, 'redis.log'), { flags: 'a', mode: 0o600 });
   child.stderr!.pipe(log, { end: false });
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // The wrapper exits with 128+N when redis-server died of signal N: report the signal.
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      const viaWrapper = code !== null && code > 128 ? signalName(code - 128) : null;
+      resolve(viaWrapper ? { code: null, signal: viaWrapper } : { code, signal });
+    }),
+  );
   void exited.then(() => log.end());
 
   let pid = 0;
@@ -118,6 +125,11 @@ export async function startEmbeddedRedis(dataDir: string, redisServerBin = 'redi
       }
     },
   };
+}
+
+function signalName(n: number): string | null {
+  for (const [name, num] of Object.entries(constants.signals)) if (num === n) return name;
+  return null;
 }
 
 function shellQuote(s: string): string {

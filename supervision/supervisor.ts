@@ -29,9 +29,9 @@ import type { RefData, SpawnMeta } from './wire.ts';
 
 /** How a supervisor starts and stops actor children; the postmaster provides it. */
 export interface ActorStarter {
-  startActor(start: ActorStart, childPath: string, meta: SpawnMeta): Promise<RefData>;
+  /** Spawns the actor at a unique path derived from `childPath`; `onDown` is called once when it ends. */
+  startActor(start: ActorStart, childPath: string, meta: SpawnMeta, onDown: (reason: ExitReason) => void): Promise<RefData>;
   stopActor(ref: RefData, timeoutMs: number): Promise<void>;
-  monitor(ref: RefData, onDown: (reason: ExitReason) => void): void;
 }
 
 export type SupervisionEvent =
@@ -145,10 +145,11 @@ export class Supervisor {
         void sub.exited.then((reason) => this.run(async () => this.childExited(c, generation, reason)));
         this.events.next({ type: 'started', supervisor: this.path, child: c.spec.id, ref: null, restarts: c.restarts });
       } else {
-        const ref = await this.starter.startActor(start, `${start.role}:${start.name}#${generation}`, { role: start.role, name: start.name, restarts: c.restarts });
-        c.ref = ref;
         c.running = true;
-        this.starter.monitor(ref, (reason) => void this.run(async () => this.childExited(c, generation, reason)));
+        const ref = await this.starter.startActor(start, `${start.role}:${start.name}`, { role: start.role, name: start.name, restarts: c.restarts }, (reason) =>
+          void this.run(async () => this.childExited(c, generation, reason)),
+        );
+        c.ref = ref;
         this.events.next({ type: 'started', supervisor: this.path, child: c.spec.id, ref, restarts: c.restarts });
       }
     } catch (err) {

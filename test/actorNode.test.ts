@@ -12,6 +12,7 @@ const echo: ActorBehavior<null, Json, Json> = {
   async receive(state, msg, ctx) {
     if (msg === 'crash') throw new Error('asked to crash');
     if (msg === 'silent') return state;
+    if (msg === 'hang') await new Promise(() => undefined);
     ctx.reply(msg);
     return state;
   },
@@ -121,4 +122,41 @@ test('messages are handled one at a time in order, like a nact mailbox', async (
   t.deepEqual(seen, Array.from({ length: 100 }, (_, i) => i));
   t.false(overlap);
   await node.close(1000);
+});
+
+test('references work the same across processes: worker A asks an actor on worker B through the primary, and B\'s death fails A\'s asks at once', async (t) => {
+  // Three nodes wired like the real IPC topology: workers talk only to the primary, which relays.
+  const nodes = new Map<number, ActorNode>();
+  const alive = new Set([0, 1, 2]);
+  const deliver = (to: number) => ({
+    send: (wire: Parameters<ActorNode['receive']>[0]) => {
+      if (!alive.has(to)) return false;
+      const copy = JSON.parse(JSON.stringify(wire)) as typeof wire; // what crosses a process is JSON
+      setImmediate(() => nodes.get(to)!.receive(copy));
+      return true;
+    },
+  });
+  nodes.set(0, new ActorNode({ id: 0, linkTo: (n) => deliver(n) }));
+  nodes.set(1, new ActorNode({ id: 1, linkTo: () => deliver(0) }));
+  nodes.set(2, new ActorNode({ id: 2, linkTo: () => deliver(0) }));
+  for (const n of nodes.values()) n.registerKind('echo', echo);
+  const onB = nodes.get(2)!.spawn('echo', 'b', {}, meta);
+  const a = nodes.get(1)!;
+  t.deepEqual(await a.ask(onB, { hello: ['from', 1] }, 5000), { hello: ['from', 1] });
+  t.is(await nodes.get(0)!.ask(onB, 'from the primary', 5000), 'from the primary');
+  t.is(await nodes.get(2)!.ask(onB, 'local', 5000), 'local');
+
+  const down = new Promise<ExitReason>((r) => nodes.get(0)!.monitor(onB, r));
+  const pending = a.ask(onB, 'hang', 60_000); // never answered: only B's death can end it
+  await new Promise((r) => setTimeout(r, 20)); // let it reach B (no assertion depends on this delay)
+  alive.delete(2);
+  nodes.get(0)!.markNodeDown(2, 4242);
+  a.receive({ t: 'node-down', node: 2 });
+  const err = await t.throwsAsync(pending);
+  t.is((err as ActorRuntimeError).code, NodeDown);
+  t.deepEqual(await down, { kind: 'node-down', pid: 4242 });
+  const again = await t.throwsAsync(a.ask(onB, 'x', 60_000));
+  t.is((again as ActorRuntimeError).code, NodeDown);
+  await nodes.get(0)!.close(1000);
+  await a.close(1000); // node 2 is "dead": its stuck actor stays with it
 });

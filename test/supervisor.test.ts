@@ -48,10 +48,14 @@ function makeRig(t: ExecutionContext, spec: Omit<SupervisorSpec, 'children'>, ch
   const key = `${t.title}`;
   const log: string[] = [];
   logs.set(key, log);
+  let incarnation = 0;
   const starter: ActorStarter = {
-    startActor: async (start, path, meta) => node.spawn(start.kind, path, start.args, meta),
+    startActor: async (start, childPath, meta, onDown) => {
+      const path = `${childPath}#${++incarnation}`;
+      node.monitor({ node: 0, path }, onDown);
+      return node.spawn(start.kind, path, start.args, meta);
+    },
     stopActor: async (ref, timeoutMs) => void (await node.stop(ref.path, timeoutMs)),
-    monitor: (ref, onDown) => node.monitor(ref, onDown),
   };
   const specs: ChildSpec[] = children.map((c) => ({
     id: c.id,
@@ -178,7 +182,7 @@ test('with autoShutdown any_significant, a significant child that ends for good 
 });
 
 test('child specs are validated before anything starts', (t) => {
-  const starter: ActorStarter = { startActor: () => Promise.reject(new Error('no')), stopActor: async () => undefined, monitor: () => undefined };
+  const starter: ActorStarter = { startActor: () => Promise.reject(new Error('no')), stopActor: async () => undefined };
   const ev = new Subject<SupervisionEvent>();
   const good: ChildSpec = { id: 'x', restart: 'permanent', shutdownMs: 10, start: { kind: 'k', role: 'r', name: 'x', placement: 'worker', args: {} } };
   const cases: Array<[Partial<SupervisorSpec>, RegExp]> = [

@@ -3,6 +3,7 @@
  * a condition on a short interval and fails with a message after a generous
  * deadline: the deadline is a hang guard, not a timing assertion.
  */
+import { readFileSync } from 'node:fs';
 import { firstValueFrom, filter, timeout } from 'rxjs';
 import type { Observable } from 'rxjs';
 
@@ -22,11 +23,17 @@ export function nextEvent<T>(events: Observable<T>, match: (e: T) => boolean, wh
   return firstValueFrom(events.pipe(filter(match), timeout({ first: deadlineMs, with: () => { throw new Error(`timed out waiting for event: ${what}`); } })));
 }
 
+/** True while `pid` runs; a zombie (exited, not yet reaped by its new parent) counts as gone. */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false; // gone between the two checks
   }
 }
