@@ -63,7 +63,7 @@ class Directory {
 
   constructor(events: Observable<ClusterEvent>) {
     events.subscribe((e) => {
-      if (e.type === 'started' && e.ref) this.refs.set(e.child, e.ref);
+      if ((e.type === 'started' || e.type === 'restarted') && e.ref) this.refs.set(e.child, e.ref);
       else if (e.type === 'crashed' || e.type === 'exited') this.refs.delete(e.child);
       else if (e.type === 'stopped') this.stopReason = e.reason;
     });
@@ -169,7 +169,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const outcome = await Promise.race([ready.then(() => null), exited]);
   if (outcome) {
     await node.close(1000);
-    throw outcome.kind === 'crash' ? Object.assign(new Error(outcome.error.message), { name: outcome.error.name }) : new Error(`the postmaster ended during start-up (${describeExit(outcome)})`);
+    throw outcome.kind === 'crash'
+      ? Object.assign(new Error(outcome.error.message), { name: outcome.error.name })
+      : new Error(`the postmaster ended during start-up (${describeExit(outcome)})`);
   }
   return new Cluster(dataDir, node, pm, events, directory, exited);
 }
@@ -182,7 +184,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
  */
 async function preloadLibraries(list: string, dataDir: string): Promise<BackgroundWorkerSpec[]> {
   const specs: BackgroundWorkerSpec[] = [];
-  for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const local = isAbsolute(raw) || raw.startsWith('.') || existsSync(join(dataDir, raw));
     const url = raw.startsWith('file:') ? raw : local ? pathToFileURL(resolve(dataDir, raw)).href : raw;
     let mod: Record<string, unknown>;

@@ -101,7 +101,9 @@ export type PostmasterMsg =
   | { type: 'shmem-lost'; why: string; epoch: string }
   | { type: 'root-exited'; generation: number; reason: string }
   | { type: 'pool-gave-up'; why: string }
-  | { type: 'status' };
+  | { type: 'status' }
+  /** Internal: one attempt to bring shared memory back during the crash-restart cycle. */
+  | { type: 'reinit' };
 
 export interface PostmasterArgs {
   dataDir: string;
@@ -135,6 +137,8 @@ interface State {
   supervision: Subject<SupervisionEvent>;
   /** The last escalation in the tree, to explain why the root gave up. */
   lastEscalation: string | null;
+  /** While in CrashRestart: why, when to give up, and how many attempts so far. */
+  recovery: { why: string; deadline: number; attempts: number } | null;
 }
 
 type Ctx = ActorContext<PostmasterMsg, Json>;
@@ -172,6 +176,7 @@ export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArg
       bgworkers: args.bgworkers.map((b) => bgworkerChildSpec(b, args.settings)),
       supervision,
       lastEscalation: null,
+      recovery: null,
     };
     supervision.subscribe((e) => {
       if (e.type === 'escalated') {
@@ -254,17 +259,20 @@ async function handle(state: State, msg: PostmasterMsg, ctx: Ctx): Promise<void>
       break;
     case 'redis-exit':
       if (msg.generation === state.redisGeneration && isUp(state)) {
-        await crashRestart(state, `redis-server (shared memory) exited${msg.signal ? ` on signal ${msg.signal}` : ` with code ${msg.code}`}`);
+        await crashRestart(state, ctx, `redis-server (shared memory) exited${msg.signal ? ` on signal ${msg.signal}` : ` with code ${msg.code}`}`);
       }
       break;
     case 'shmem-lost':
-      if (state.pm === PMState.Run && msg.epoch === state.epoch) await crashRestart(state, msg.why);
+      if (state.pm === PMState.Run && msg.epoch === state.epoch) await crashRestart(state, ctx, msg.why);
       break;
     case 'root-exited':
       if (msg.generation === state.rootGeneration && state.pm === PMState.Run) {
         await shutdown(state, 'fast', `the supervision tree gave up (${msg.reason})`);
         ctx.stopSelf();
       }
+      break;
+    case 'reinit':
+      await reinitAttempt(state, ctx);
       break;
     case 'pool-gave-up':
       if (isUp(state)) {
@@ -314,13 +322,13 @@ function applyLogSettings(settings: Record<string, string>): void {
 
 async function startSharedMemory(state: State): Promise<void> {
   const url = state.settings['redis_url'] ?? '';
-  if (url === '') {
+  if (url === '' && !state.redis) {
     const redis = await startEmbeddedRedis(state.args.dataDir);
     const generation = ++state.redisGeneration;
     state.redis = redis;
     state.redisAddress = `unix:${redis.socketPath}`;
     void redis.exited.then(({ code, signal }) => state.node.tell(state.self, { type: 'redis-exit', generation, code, signal }));
-  } else {
+  } else if (url !== '') {
     state.redisAddress = url;
   }
   state.pid.redis = redactRedisAddress(state.redisAddress);
@@ -329,27 +337,26 @@ async function startSharedMemory(state: State): Promise<void> {
     state.shmem = state.node.spawnLocal(
       shmem,
       'shmem',
-      { redisAddress: state.redisAddress, keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:', postmaster: state.self },
+      {
+        redisAddress: state.redisAddress,
+        keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:',
+        postmaster: state.self,
+        unreachableMs: state.redis ? 0 : intSetting(state.settings, 'redis_unreachable_timeout'),
+      },
       { role: 'shmem', name: 'shmem', restarts: 0 },
     );
   }
-  await resetSharedState(state);
+  try {
+    await resetSharedState(state);
+  } catch (err) {
+    throw new Error(`cannot use Redis at ${redactRedisAddress(state.redisAddress)} as shared memory: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 async function resetSharedState(state: State): Promise<void> {
   const epoch = `${process.pid}.${Date.now()}.${state.redisGeneration}`;
-  const deadline = Date.now() + REDIS_RETURN_TIMEOUT_MS;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
-    try {
-      await askShmem(state, { op: 'reset', epoch });
-      state.epoch = epoch;
-      break;
-    } catch (err) {
-      if (Date.now() + delay > deadline) throw err;
-      elog('warning', `shared memory (Redis) not reachable yet: ${err instanceof Error ? err.message : String(err)}`);
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
+  await askShmem(state, { op: 'reset', epoch });
+  state.epoch = epoch;
   await askShmem(state, {
     op: 'register',
     id: 'postmaster',
@@ -431,7 +438,13 @@ async function startRoot(state: State): Promise<void> {
 
 // ---- crash-restart -------------------------------------------------------------
 
-async function crashRestart(state: State, why: string): Promise<void> {
+/**
+ * Shared memory is lost. Every actor is stopped first (they may hold state
+ * that lived there), then `reinit` messages try to bring shared memory back,
+ * one attempt each, so that the postmaster keeps answering (status, stop)
+ * while it waits for an external Redis to return.
+ */
+async function crashRestart(state: State, ctx: Ctx, why: string): Promise<void> {
   elog('log', `${why}; terminating any other active server processes`);
   setState(state, PMState.CrashRestart);
   state.args.events.next({ type: 'crash-restart', phase: 'begin', reason: why, at: Date.now() });
@@ -441,23 +454,39 @@ async function crashRestart(state: State, why: string): Promise<void> {
   await root?.stop();
   if (!boolSetting(state.settings, 'restart_after_crash')) {
     await shutdown(state, 'immediate', 'shared memory lost and restart_after_crash is off');
+    ctx.stopSelf();
     return;
   }
   elog('log', 'all server processes terminated; reinitializing');
+  if (state.redis) {
+    await state.redis.stop();
+    state.redis = null;
+  }
+  state.recovery = { why, deadline: Date.now() + REDIS_RETURN_TIMEOUT_MS, attempts: 0 };
+  ctx.node.tell(ctx.self, { type: 'reinit' });
+}
+
+async function reinitAttempt(state: State, ctx: Ctx): Promise<void> {
+  const recovery = state.recovery;
+  if (state.pm !== PMState.CrashRestart || !recovery) return;
+  recovery.attempts++;
   try {
-    if (state.redis) {
-      await state.redis.stop();
-      await startSharedMemory(state);
-    } else {
-      await resetSharedState(state);
-    }
+    await startSharedMemory(state);
     await startRoot(state);
   } catch (err) {
-    await shutdown(state, 'immediate', `crash-restart failed: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    if (Date.now() > recovery.deadline) {
+      await shutdown(state, 'immediate', `crash-restart failed after ${recovery.attempts} attempts: ${message}`);
+      ctx.stopSelf();
+      return;
+    }
+    elog('warning', `shared memory (Redis) not back yet (attempt ${recovery.attempts}): ${message}`);
+    ctx.setTimer(Math.min(50 * 2 ** recovery.attempts, 1000), { type: 'reinit' });
     return;
   }
+  state.recovery = null;
   setState(state, PMState.Run);
-  state.args.events.next({ type: 'crash-restart', phase: 'end', reason: why, at: Date.now() });
+  state.args.events.next({ type: 'crash-restart', phase: 'end', reason: recovery.why, at: Date.now() });
   elog('log', 'database system is ready to accept connections');
 }
 

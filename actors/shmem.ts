@@ -9,8 +9,9 @@
  * (a new epoch), register the postmaster's and workers' registry entries,
  * remove the entries of a dead worker process, and watch that Redis still
  * holds our epoch: if Redis comes back from a disconnection without it (it
- * restarted empty), it tells the postmaster, which runs the crash-restart
- * cycle. Stops when the postmaster stops it; if it crashes, the postmaster
+ * restarted empty), or if an external Redis stays unreachable for
+ * redis_unreachable_timeout, it tells the postmaster, which runs the
+ * crash-restart cycle. Stops when the postmaster stops it; if it crashes, the postmaster
  * spawns it again (it keeps no state besides its connection).
  *
  * Redis failures are replies (`{ ok: false }`), not crashes: an unreachable
@@ -30,7 +31,9 @@ export type ShmemMsg =
   | { op: 'update'; id: string; pid: number; fields: { [k: string]: string | number } }
   | { op: 'removePid'; pid: number }
   | { op: 'destroy' }
-  | { op: 'check' };
+  | { op: 'check' }
+  /** Internal: the connection has been down for unreachableMs. */
+  | { op: 'unreachable'; since: number };
 
 export type ShmemReply = { ok: true; value: Json } | { ok: false; error: string };
 
@@ -38,6 +41,8 @@ export interface ShmemArgs {
   redisAddress: string;
   keyPrefix: string;
   postmaster: ActorRef<PostmasterMsg, Json>;
+  /** An external Redis unreachable this long counts as lost; 0: never (the embedded one's exit is reported directly). */
+  unreachableMs: number;
 }
 
 interface State {
@@ -53,7 +58,15 @@ export const shmem: ActorBehavior<State, ShmemMsg, ShmemReply, ShmemArgs> = {
     const state: State = { postmaster: args.postmaster, redis, status: new BackendStatus(redis, new Keys(args.keyPrefix)), epoch: null };
     let connectedOnce = false;
     redis.on('error', () => undefined); // reported through failed replies and the epoch check
+    let down: NodeJS.Timeout | null = null;
+    redis.on('close', () => {
+      if (down || args.unreachableMs <= 0 || !connectedOnce) return;
+      const since = Date.now();
+      down = setTimeout(() => ctx.node.tell(ctx.self, { op: 'unreachable', since }), args.unreachableMs);
+    });
     redis.on('ready', () => {
+      if (down) clearTimeout(down);
+      down = null;
       if (!connectedOnce) {
         connectedOnce = true;
         return;
@@ -70,6 +83,9 @@ export const shmem: ActorBehavior<State, ShmemMsg, ShmemReply, ShmemArgs> = {
       reply = { ok: true, value: await run(state, msg) };
     } catch (err) {
       reply = { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    if (msg.op === 'unreachable' && state.epoch !== null && state.redis.status !== 'ready') {
+      ctx.node.tell(state.postmaster, { type: 'shmem-lost', why: `Redis (shared memory) unreachable for ${Date.now() - msg.since} ms`, epoch: state.epoch });
     }
     if (msg.op === 'check' && reply.ok && state.epoch !== null && reply.value !== state.epoch) {
       const why = `Redis lost the shared state (epoch ${state.epoch} is ${reply.value === null ? 'missing' : 'replaced'})`;
@@ -106,5 +122,7 @@ async function run(state: State, msg: ShmemMsg): Promise<Json> {
     }
     case 'check':
       return state.status.epoch();
+    case 'unreachable':
+      return null;
   }
 }

@@ -57,7 +57,15 @@ await startWorkerProcess(async (node) => {
     switch (ev.type) {
       case 'spawned':
         void status
-          .register(id, process.pid, { role: ev.meta.role, name: ev.meta.name, node: node.id, state: 'starting', started_at: new Date(ev.at).toISOString(), restarts: ev.meta.restarts, path: ev.ref.path })
+          .register(id, process.pid, {
+            role: ev.meta.role,
+            name: ev.meta.name,
+            node: node.id,
+            state: 'starting',
+            started_at: new Date(ev.at).toISOString(),
+            restarts: ev.meta.restarts,
+            path: ev.ref.path,
+          })
           .catch(registryFailed(`register ${id}`));
         break;
       case 'running':
@@ -72,7 +80,13 @@ await startWorkerProcess(async (node) => {
   setInterval(() => {
     const s = node.stats();
     void status
-      .update(`worker:${node.id}`, process.pid, { actors: s.actors, dead_letters: s.deadLetters, event_loop_lag_p99_ms: s.eventLoopLagP99Ms, event_loop_lag_max_ms: s.eventLoopLagMaxMs, rss_bytes: s.rssBytes })
+      .update(`worker:${node.id}`, process.pid, {
+        actors: s.actors,
+        dead_letters: s.deadLetters,
+        event_loop_lag_p99_ms: s.eventLoopLagP99Ms,
+        event_loop_lag_max_ms: s.eventLoopLagMaxMs,
+        rss_bytes: s.rssBytes,
+      })
       .catch(() => undefined); // Redis down: the postmaster's crash-restart handles it
   }, STATS_INTERVAL_MS).unref();
 });

@@ -272,7 +272,7 @@ async function recovery(cluster: Cluster, echo: BackgroundWorkerHandle): Promise
       const victim = workers.find((w) => w.node === where.node);
       if (!victim) throw new Error(`no ready worker process for node ${where.node}`);
       // Subscribe before killing, so that no event can be missed.
-      const started = nextEvent(cluster.events, (e) => e.type === 'started' && e.child === 'echo', "echo 'started'").then(() => performance.now());
+      const started = nextEvent(cluster.events, (e) => e.type === 'restarted' && e.child === 'echo', "echo 'started'").then(() => performance.now());
       const workerReady = nextEvent(cluster.events, (e) => e.type === 'worker-ready', "'worker-ready'").then(() => performance.now());
       started.catch(() => undefined);
       workerReady.catch(() => undefined);

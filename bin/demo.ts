@@ -33,7 +33,10 @@ try {
 
   const socket = status.redis.slice('unix:'.length);
   say(`redis-cli -s ${socket} SMEMBERS ag:procs   (the proc registry, like pg_stat_activity)`);
-  const cli = (...args: string[]) => execFileSync('redis-cli', ['-s', socket, ...args]).toString().trim();
+  const cli = (...args: string[]) =>
+    execFileSync('redis-cli', ['-s', socket, ...args])
+      .toString()
+      .trim();
   console.log(cli('SMEMBERS', 'ag:procs'));
   say('redis-cli ... HGETALL ag:proc:bgworker:heartbeat');
   console.log(cli('HGETALL', 'ag:proc:bgworker:heartbeat'));
@@ -46,7 +49,7 @@ try {
   const pid = status.workers.find((w) => w.node === victim)!.pid;
   say(`kill -9 ${pid} (the worker process hosting it)`);
   const killedAt = performance.now();
-  const back = firstValueFrom(cluster.events.pipe(filter((e) => e.type === 'started' && e.child === 'heartbeat')));
+  const back = firstValueFrom(cluster.events.pipe(filter((e) => e.type === 'restarted' && e.child === 'heartbeat')));
   const replaced = firstValueFrom(cluster.events.pipe(filter((e) => e.type === 'worker-ready')));
   process.kill(pid, 'SIGKILL');
   await back;
@@ -54,7 +57,7 @@ try {
   await replaced;
   console.log('workers now:', (await cluster.status()).workers);
 
-  say("reload: demo.heartbeat_ms = 50 in actorgres.conf, then cluster.reload()");
+  say('reload: demo.heartbeat_ms = 50 in actorgres.conf, then cluster.reload()');
   appendFileSync(join(dataDir, 'actorgres.conf'), "demo.heartbeat_ms = '50'\n");
   console.log('changed:', await cluster.reload());
   console.log(await hb.ask('status?', 2000));

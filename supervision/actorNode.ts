@@ -19,15 +19,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import nact from 'nact';
 import { Subject } from 'rxjs';
 import { AskTable } from './askTable.ts';
-import {
-  ActorCrashed,
-  ActorRuntimeError,
-  ActorStopped,
-  NoSuchActor,
-  NodeDown,
-  RuntimeStopped,
-  fromErrorInfo,
-} from './errors.ts';
+import { ActorCrashed, ActorRuntimeError, ActorStopped, NoSuchActor, NodeDown, RuntimeStopped, fromErrorInfo } from './errors.ts';
 import { errorInfo, PRIMARY_NODE } from './types.ts';
 import type { ActorRef, ErrorInfo, ExitReason, Json, JsonObject, NodeId } from './types.ts';
 import { NODE_PATH } from './wire.ts';
@@ -73,11 +65,7 @@ export interface Link {
   send(wire: Wire): boolean;
 }
 
-type Envelope =
-  | { k: 'init'; args: unknown }
-  | { k: 'msg'; msg: Json; ask: { id: number; from: NodeId } | null }
-  | { k: 'signal'; signal: Signal }
-  | { k: 'stop' };
+type Envelope = { k: 'init'; args: unknown } | { k: 'msg'; msg: Json; ask: { id: number; from: NodeId } | null } | { k: 'signal'; signal: Signal } | { k: 'stop' };
 
 type AnyBehavior = ActorBehavior<unknown, Json, Json, unknown>;
 
@@ -329,34 +317,8 @@ export class ActorNode {
       if (env.k === 'msg' && env.ask) this.sendReply(env.ask.from, env.ask.id, { error: errorInfo(stopped(hosted.ref.path)) });
       return state;
     }
-    let replied = false;
-    let stopAfter = false;
     const ask = env.k === 'msg' ? env.ask : null;
-    const ctx: ActorContext<Json, Json> = {
-      self: hosted.ref,
-      meta: hosted.meta,
-      node: this,
-      asked: ask !== null,
-      reply: (value) => {
-        if (!ask) throw new Error('reply() outside an ask');
-        if (replied) throw new Error('reply() called twice');
-        replied = true;
-        this.sendReply(ask.from, ask.id, { value });
-      },
-      fail: (error) => {
-        if (!ask) throw new Error('fail() outside an ask');
-        if (replied) throw new Error('reply() called twice');
-        replied = true;
-        this.sendReply(ask.from, ask.id, { error: errorInfo(error) });
-      },
-      stopSelf: () => {
-        stopAfter = true;
-      },
-      setTimer: (ms, msg) => {
-        const t = setTimeout(() => this.deliverTell(hosted.ref.path, msg), ms);
-        return () => clearTimeout(t);
-      },
-    };
+    const ctx = new HandlerContext(this, hosted, ask);
     try {
       switch (env.k) {
         case 'init':
@@ -365,27 +327,26 @@ export class ActorNode {
           break;
         case 'msg':
           state = await hosted.behavior.receive(state, env.msg, ctx);
-          if (ask && !replied) {
-            replied = true;
-            this.sendReply(ask.from, ask.id, { error: errorInfo(new Error(`${hosted.ref.path} handled the ask without replying`)) });
-          }
+          if (ask && !ctx.replied) ctx.fail(new Error(`${hosted.ref.path} handled the ask without replying`));
           break;
         case 'signal':
           if (hosted.behavior.onSignal) state = await hosted.behavior.onSignal(state, env.signal, ctx);
-          else if (env.signal.type === 'terminate') stopAfter = true;
+          else if (env.signal.type === 'terminate') ctx.stopSelf();
           break;
         case 'stop':
           await hosted.behavior.terminate?.(state, ctx);
           this.finish(hosted, { kind: 'shutdown' });
           return state;
       }
-      if (stopAfter) {
+      if (ctx.stopAfter) {
         await hosted.behavior.terminate?.(state, ctx);
         this.finish(hosted, { kind: 'normal' });
       }
     } catch (err) {
-      if (ask && !replied) this.sendReply(ask.from, ask.id, { error: errorInfo(new ActorRuntimeError(ActorCrashed, `${hosted.ref.path} crashed: ${errorInfo(err).message}`)) });
+      if (ask && !ctx.replied) this.sendReply(ask.from, ask.id, { error: errorInfo(new ActorRuntimeError(ActorCrashed, `${hosted.ref.path} crashed: ${errorInfo(err).message}`)) });
       this.finish(hosted, { kind: 'crash', error: errorInfo(err) });
+    } finally {
+      ctx.replied = true; // a reply after the handler returned would answer nothing
     }
     return state;
   }
@@ -404,11 +365,13 @@ export class ActorNode {
   private failQueued(mailbox: unknown[]): void {
     for (const item of mailbox) {
       const message = (typeof item === 'object' && item !== null && 'message' in item ? item.message : item) as Envelope;
-      if (message.k === 'msg' && message.ask) this.sendReply(message.ask.from, message.ask.id, { error: errorInfo(new ActorRuntimeError(ActorStopped, 'the actor stopped before handling the ask')) });
+      if (message.k === 'msg' && message.ask)
+        this.sendReply(message.ask.from, message.ask.id, { error: errorInfo(new ActorRuntimeError(ActorStopped, 'the actor stopped before handling the ask')) });
     }
   }
 
-  private deliverTell(path: string, msg: Json): void {
+  /** @internal for HandlerContext */
+  deliverTell(path: string, msg: Json): void {
     const hosted = this.actors.get(path);
     if (!hosted || hosted.done) return this.deadLetter({ node: this.id, path }, 'no such actor');
     nact.dispatch(hosted.nactRef, { k: 'msg', msg, ask: null });
@@ -444,7 +407,8 @@ export class ActorNode {
     }
   }
 
-  private sendReply(to: NodeId, id: number, result: { value: Json } | { error: ErrorInfo }): void {
+  /** @internal for HandlerContext */
+  sendReply(to: NodeId, id: number, result: { value: Json } | { error: ErrorInfo }): void {
     if (to === this.id) {
       if ('value' in result) this.asks.resolve(id, result.value);
       else this.asks.reject(id, fromErrorInfo(result.error));
@@ -472,6 +436,58 @@ export class ActorNode {
     if (this.deadLetterCount === 1 || this.deadLetterCount % 1000 === 0) {
       process.emitWarning(`dead letter to ${to.path} on node ${to.node} (${why}); ${this.deadLetterCount} so far`, 'ActorDeadLetter');
     }
+  }
+}
+
+/**
+ * The context of one message: a small object per message (no closures), so
+ * that a reply always answers the message it belongs to.
+ */
+class HandlerContext implements ActorContext<Json, Json> {
+  replied = false;
+  stopAfter = false;
+
+  constructor(
+    readonly node: ActorNode,
+    private readonly hosted: Hosted,
+    private readonly ask: { id: number; from: NodeId } | null,
+  ) {}
+
+  get self(): RefData {
+    return this.hosted.ref;
+  }
+
+  get meta(): SpawnMeta {
+    return this.hosted.meta;
+  }
+
+  get asked(): boolean {
+    return this.ask !== null;
+  }
+
+  reply(value: Json): void {
+    this.answer({ value });
+  }
+
+  fail(error: unknown): void {
+    this.answer({ error: errorInfo(error) });
+  }
+
+  stopSelf(): void {
+    this.stopAfter = true;
+  }
+
+  setTimer(ms: number, msg: Json): () => void {
+    const path = this.hosted.ref.path;
+    const t = setTimeout(() => this.node.deliverTell(path, msg), ms);
+    return () => clearTimeout(t);
+  }
+
+  private answer(result: { value: Json } | { error: ErrorInfo }): void {
+    if (!this.ask) throw new Error('reply() outside an ask');
+    if (this.replied) throw new Error('reply() called twice, or after the handler returned');
+    this.replied = true;
+    this.node.sendReply(this.ask.from, this.ask.id, result);
   }
 }
 

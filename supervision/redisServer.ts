@@ -61,15 +61,24 @@ export async function startEmbeddedRedis(dataDir: string, redisServerBin = 'redi
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const args = [
-    '--port', '0',
-    '--unixsocket', socketPath,
-    '--unixsocketperm', '700',
-    '--save', '',
-    '--appendonly', 'no',
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--logfile', '',
-    '--loglevel', 'notice',
+    '--port',
+    '0',
+    '--unixsocket',
+    socketPath,
+    '--unixsocketperm',
+    '700',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--logfile',
+    '',
+    '--loglevel',
+    'notice',
   ];
   const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER.replace('redis-server', shellQuote(redisServerBin)), 'actorgres-redis', ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -35,7 +35,8 @@ export interface ActorStarter {
 }
 
 export type SupervisionEvent =
-  | { type: 'started'; supervisor: string; child: string; ref: RefData | null; restarts: number }
+  /** A child started: `started` the first time, `restarted` after a crash or a one_for_all restart. */
+  | { type: 'started' | 'restarted'; supervisor: string; child: string; ref: RefData | null; restarts: number }
   | { type: 'exited'; supervisor: string; child: string; reason: ExitReason }
   | { type: 'crashed'; supervisor: string; child: string; reason: ExitReason }
   | { type: 'restarting'; supervisor: string; child: string; restarts: number; delayMs: number }
@@ -143,14 +144,17 @@ export class Supervisor {
         c.running = true;
         await sub.start();
         void sub.exited.then((reason) => this.run(async () => this.childExited(c, generation, reason)));
-        this.events.next({ type: 'started', supervisor: this.path, child: c.spec.id, ref: null, restarts: c.restarts });
+        this.events.next({ type: c.restarts > 0 ? 'restarted' : 'started', supervisor: this.path, child: c.spec.id, ref: null, restarts: c.restarts });
       } else {
         c.running = true;
-        const ref = await this.starter.startActor(start, `${start.role}:${start.name}`, { role: start.role, name: start.name, restarts: c.restarts }, (reason) =>
-          void this.run(async () => this.childExited(c, generation, reason)),
+        const ref = await this.starter.startActor(
+          start,
+          `${start.role}:${start.name}`,
+          { role: start.role, name: start.name, restarts: c.restarts },
+          (reason) => void this.run(async () => this.childExited(c, generation, reason)),
         );
         c.ref = ref;
-        this.events.next({ type: 'started', supervisor: this.path, child: c.spec.id, ref, restarts: c.restarts });
+        this.events.next({ type: c.restarts > 0 ? 'restarted' : 'started', supervisor: this.path, child: c.spec.id, ref, restarts: c.restarts });
       }
     } catch (err) {
       // A child that cannot even be started has failed like one that crashed.

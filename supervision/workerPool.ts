@@ -180,9 +180,7 @@ export class WorkerPool {
     this.deaths.push(now);
     if (this.deaths.length > this.opts.intensity.maxRestarts) {
       this.beginStop();
-      this.opts.onGiveUp(
-        `worker processes died ${this.deaths.length} times within ${this.opts.intensity.withinMs} ms (last: pid ${dead.pid}, ${signal ?? `exit code ${code}`})`,
-      );
+      this.opts.onGiveUp(`worker processes died ${this.deaths.length} times within ${this.opts.intensity.withinMs} ms (last: pid ${dead.pid}, ${signal ?? `exit code ${code}`})`);
       return;
     }
     this.fork().catch(() => undefined); // its exit is handled above like any other

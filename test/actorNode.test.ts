@@ -60,7 +60,7 @@ test('an actor that throws ends with reason crash, its asker gets ACTOR_CRASHED,
   t.is((err as ActorRuntimeError).code, ActorCrashed);
   const reason = await down;
   t.is(reason.kind, 'crash');
-  t.is((await before), 'sent-before-the-crash'); // handled before the crash message: mailbox order
+  t.is(await before, 'sent-before-the-crash'); // handled before the crash message: mailbox order
   const after = await t.throwsAsync(node.ask(ref, 'late', 5000));
   t.is((after as ActorRuntimeError).code, NoSuchActor);
   await node.close(1000);
@@ -119,12 +119,15 @@ test('messages are handled one at a time in order, like a nact mailbox', async (
   );
   for (let i = 0; i < 99; i++) node.tell(ref, i);
   await node.ask(ref, 99, 5000);
-  t.deepEqual(seen, Array.from({ length: 100 }, (_, i) => i));
+  t.deepEqual(
+    seen,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
   t.false(overlap);
   await node.close(1000);
 });
 
-test('references work the same across processes: worker A asks an actor on worker B through the primary, and B\'s death fails A\'s asks at once', async (t) => {
+test("references work the same across processes: worker A asks an actor on worker B through the primary, and B's death fails A's asks at once", async (t) => {
   // Three nodes wired like the real IPC topology: workers talk only to the primary, which relays.
   const nodes = new Map<number, ActorNode>();
   const alive = new Set([0, 1, 2]);

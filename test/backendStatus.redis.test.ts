@@ -21,7 +21,13 @@ test('registry entries are readable hashes, indexed, and changed only by their o
   t.false(await status.update('bgworker:a', 999, { state: 'hijacked' }), 'another pid cannot change it');
   t.false(await status.update('bgworker:gone', 100, { state: 'x' }), 'an update never resurrects an entry');
   t.is(await redis.exists(status.keys.proc('bgworker:gone')), 0);
-  t.deepEqual((await status.list()).map((e) => [e.id, e.pid, e.state]), [['bgworker:a', 100, 'running'], ['bgworker:b', 200, 'running']]);
+  t.deepEqual(
+    (await status.list()).map((e) => [e.id, e.pid, e.state]),
+    [
+      ['bgworker:a', 100, 'running'],
+      ['bgworker:b', 200, 'running'],
+    ],
+  );
   t.false(await status.unregister('bgworker:a', 200), 'only the owner removes it');
   t.true(await status.unregister('bgworker:a', 100));
   t.deepEqual(await redis.smembers(status.keys.procs()), ['bgworker:b']);
@@ -34,7 +40,10 @@ test('removing a dead pid removes its entries but not an id re-registered by ano
   await status.register('bgworker:y', 100, { role: 'bgworker' });
   await status.register('bgworker:y', 300, { role: 'bgworker' }); // restarted elsewhere first
   t.is(await status.removePid(100), 2);
-  t.deepEqual((await status.list()).map((e) => [e.id, e.pid]), [['bgworker:y', 300]]);
+  t.deepEqual(
+    (await status.list()).map((e) => [e.id, e.pid]),
+    [['bgworker:y', 300]],
+  );
   t.is(await redis.exists(status.keys.procsOfPid(100)), 0);
 });
 

@@ -22,7 +22,10 @@ test('a background worker that throws on every start is restarted with backoff u
   const e = await escalated;
   t.like(e, { supervisor: 'postmaster/bgworker:doomed', child: 'doomed', restarts: 3 });
   const forDoomed = seen.filter((x) => 'child' in x && x.child === 'doomed');
-  t.deepEqual(forDoomed.flatMap((x) => (x.type === 'restarting' ? [x.delayMs] : [])), [0, 20, 40]);
+  t.deepEqual(
+    forDoomed.flatMap((x) => (x.type === 'restarting' ? [x.delayMs] : [])),
+    [0, 20, 40],
+  );
   t.is(forDoomed.filter((x) => x.type === 'crashed').length, 4);
   t.true(forDoomed.every((x) => x.type !== 'crashed' || (x.reason.kind === 'crash' && /always fails at start/.test(x.reason.error.message))));
   // The root saw its child supervisor end (temporary: not restarted) and nothing else moved.
@@ -38,10 +41,14 @@ test('a background worker that throws on every start is restarted with backoff u
 
 test('the registry shows each restart of a background worker that crashes, until it is given up', async (t) => {
   const { cluster } = await testCluster(t);
-  await cluster.registerBackgroundWorker({ name: 'wobbly', start: { module: fixture('counter.ts') }, restart: { maxRestarts: 2, withinMs: 60_000, backoff: { initialMs: 1, maxMs: 5 } } });
+  await cluster.registerBackgroundWorker({
+    name: 'wobbly',
+    start: { module: fixture('counter.ts') },
+    restart: { maxRestarts: 2, withinMs: 60_000, backoff: { initialMs: 1, maxMs: 5 } },
+  });
   const wobbly = cluster.backgroundWorker('wobbly');
   for (let i = 1; i <= 2; i++) {
-    const back = nextEvent(cluster.events, (e: ClusterEvent) => e.type === 'started' && e.child === 'wobbly', `restart ${i}`);
+    const back = nextEvent(cluster.events, (e: ClusterEvent) => e.type === 'restarted' && e.child === 'wobbly', `restart ${i}`);
     await t.throwsAsync(wobbly.ask('crash', 5000));
     await back;
     t.like(await wobbly.ask('hi', 5000), { restarts: i });
@@ -61,7 +68,11 @@ test('the registry shows each restart of a background worker that crashes, until
 
 test('escalate: shutdown — a background worker that keeps crashing shuts the cluster down, saying why', async (t) => {
   const { cluster, dataDir } = await testCluster(t);
-  await cluster.registerBackgroundWorker({ name: 'critical', start: { module: fixture('failsAtStart.ts') }, restart: { maxRestarts: 1, withinMs: 60_000, backoff: { initialMs: 1, maxMs: 1 }, escalate: 'shutdown' } });
+  await cluster.registerBackgroundWorker({
+    name: 'critical',
+    start: { module: fixture('failsAtStart.ts') },
+    restart: { maxRestarts: 1, withinMs: 60_000, backoff: { initialMs: 1, maxMs: 1 }, escalate: 'shutdown' },
+  });
   const reason = await cluster.stopped;
   t.regex(reason, /supervision tree gave up \(postmaster\/bgworker:critical: child critical crashed: this background worker always fails at start after 1 restarts\)/);
   t.false(existsSync(join(dataDir, 'postmaster.pid')));

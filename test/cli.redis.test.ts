@@ -8,7 +8,9 @@ import { tempDir } from './helpers/dirs.ts';
 import { processAlive, until } from './helpers/wait.ts';
 
 function redisCli(socket: string, ...args: string[]): string {
-  return execFileSync('redis-cli', ['-s', socket, ...args]).toString().trim();
+  return execFileSync('redis-cli', ['-s', socket, ...args])
+    .toString()
+    .trim();
 }
 
 /** Every process the cluster started, read from its own registry and Redis. */
@@ -57,7 +59,10 @@ test('init, start --workers 2, status, the registry in redis-cli, stop: and noth
   await until('the background worker registered', () => redisCli(pids.socket, 'SISMEMBER', 'ag:procs', 'bgworker:ticker') === '1');
   const ids = redisCli(pids.socket, 'SMEMBERS', 'ag:procs').split('\n').sort();
   t.is(ids.length, 4);
-  t.deepEqual(ids.filter((id) => !id.startsWith('worker:')), ['bgworker:ticker', 'postmaster']);
+  t.deepEqual(
+    ids.filter((id) => !id.startsWith('worker:')),
+    ['bgworker:ticker', 'postmaster'],
+  );
   t.is(pids.workers.length, 2);
   t.is(redisCli(pids.socket, 'HGET', 'ag:proc:postmaster', 'state'), 'run');
   t.is(redisCli(pids.socket, 'HGET', 'ag:proc:bgworker:ticker', 'role'), 'bgworker');

@@ -25,3 +25,21 @@ test('an embedded cluster starts workers, a background worker and a private Redi
   t.false(existsSync(join(dataDir, 'postmaster.pid')));
   t.false(existsSync(socket));
 });
+
+test('a cluster whose external Redis cannot be reached does not start, says why, and leaves no pid file', async (t) => {
+  const dataDir = join(tempDir(t), 'data');
+  initDataDirectory(dataDir);
+  await t.throwsAsync(startCluster({ dataDir, workers: 1, redisUrl: `unix:${join(tempDir(t), 'nobody.sock')}`, log: () => undefined }), {
+    message: /cannot use Redis at unix:.*nobody\.sock as shared memory/,
+  });
+  t.false(existsSync(join(dataDir, 'postmaster.pid')));
+});
+
+test('startCluster refuses what is not there yet and bad settings, before starting anything', async (t) => {
+  const dataDir = join(tempDir(t), 'data');
+  initDataDirectory(dataDir);
+  await t.throwsAsync(startCluster({ dataDir, listen: { port: 5555 } as unknown as false }), { message: /wire protocol\) is not available yet/ });
+  await t.throwsAsync(startCluster({ dataDir, settings: { no_such_thing: 1 } }), { message: /unrecognized configuration parameter "no_such_thing"/ });
+  await t.throwsAsync(startCluster({ dataDir: join(dataDir, 'nope') }), { message: /does not exist/ });
+  t.false(existsSync(join(dataDir, 'postmaster.pid')));
+});

@@ -44,7 +44,10 @@ test('an external Redis under a key prefix: our keys only, and a Redis that come
   let server = await startEmbeddedRedis(redisDir);
   t.teardown(() => server.kill());
   const url = `unix:${server.socketPath}`;
-  const cli = (...args: string[]) => execFileSync('redis-cli', ['-s', server.socketPath, ...args]).toString().trim();
+  const cli = (...args: string[]) =>
+    execFileSync('redis-cli', ['-s', server.socketPath, ...args])
+      .toString()
+      .trim();
   cli('SET', 'someone:else', 'untouched');
   const { cluster } = await testCluster(t, { redisUrl: url, keyPrefix: 'tenant1:', backgroundWorkers: [{ name: 'keeper', start: { module: counter } }] });
   const keeper = cluster.backgroundWorker('keeper');
@@ -68,4 +71,28 @@ test('an external Redis under a key prefix: our keys only, and a Redis that come
   await cluster.stop({ mode: 'fast' });
   t.is(cli('KEYS', 'tenant1:*'), '', 'a clean stop removes the cluster keys from a shared Redis');
   t.is(cli('GET', 'someone:else'), 'untouched');
+});
+
+test('an external Redis that stays unreachable past redis_unreachable_timeout starts the crash-restart cycle, which completes once it is back', async (t) => {
+  const redisDir = tempDir(t, 'agu-');
+  let server = await startEmbeddedRedis(redisDir);
+  t.teardown(() => server.kill());
+  const { cluster } = await testCluster(t, {
+    redisUrl: `unix:${server.socketPath}`,
+    settings: { redis_unreachable_timeout: 300 },
+    backgroundWorkers: [{ name: 'keeper', start: { module: counter } }],
+  });
+  const keeper = cluster.backgroundWorker('keeper');
+  await until('keeper running', () => keeper.ref());
+  const begin = nextEvent(cluster.events, isPhase('begin'), 'crash-restart begins', 30_000);
+  const end = nextEvent(cluster.events, isPhase('end'), 'crash-restart ends', 30_000);
+  server.kill();
+  await server.exited;
+  t.regex(((await begin) as { reason: string }).reason, /Redis \(shared memory\) unreachable for \d+ ms/);
+  t.is((await cluster.status()).state, PMState.CrashRestart);
+  server = await startEmbeddedRedis(redisDir);
+  await end;
+  await until('keeper back', () => keeper.ref());
+  t.like(await keeper.ask('hi', 5000), { served: 1 });
+  t.is((await cluster.status()).state, PMState.Run);
 });

@@ -12,12 +12,19 @@ test('every Lua script is named verbObject-N.lua and its header lists exactly N 
     const text = readFileSync(join(SCRIPTS_DIR, file), 'utf8');
     const header = /^--\[\[([\s\S]*?)\]\]/.exec(text)?.[1] ?? '';
     const keys = [...header.matchAll(/^\s*KEYS\[(\d+)\]/gm)].map((k) => Number(k[1]));
-    t.deepEqual(keys, Array.from({ length: Number(m![2]) }, (_, i) => i + 1), `${file}: KEYS in the header`);
+    t.deepEqual(
+      keys,
+      Array.from({ length: Number(m![2]) }, (_, i) => i + 1),
+      `${file}: KEYS in the header`,
+    );
     for (const word of ['Returns:', 'Atomicity:', 'Invariant:']) t.true(header.includes(word), `${file}: header lacks ${word}`);
     t.true(header.includes('ARGV['), `${file}: header lacks ARGV`);
     const body = text.slice(text.indexOf(']]') + 2);
     const used = [...body.matchAll(/KEYS\[(\d+)\]/g)].map((k) => Number(k[1]));
-    t.true(used.every((k) => k <= Number(m![2])), `${file}: the body uses a key the name does not count`);
+    t.true(
+      used.every((k) => k <= Number(m![2])),
+      `${file}: the body uses a key the name does not count`,
+    );
   }
   t.is(loadScripts().length, files.length);
 });

@@ -42,7 +42,11 @@ interface Rig {
   sup: Supervisor;
 }
 
-function makeRig(t: ExecutionContext, spec: Omit<SupervisorSpec, 'children'>, children: Array<{ id: string; restart: RestartKind; args?: JsonObject; shutdownMs?: number; significant?: boolean }>): Rig {
+function makeRig(
+  t: ExecutionContext,
+  spec: Omit<SupervisorSpec, 'children'>,
+  children: Array<{ id: string; restart: RestartKind; args?: JsonObject; shutdownMs?: number; significant?: boolean }>,
+): Rig {
   const node = new ActorNode({ id: 0, linkTo: () => undefined });
   node.registerKind('child', child);
   const key = `${t.title}`;
@@ -75,14 +79,23 @@ function makeRig(t: ExecutionContext, spec: Omit<SupervisorSpec, 'children'>, ch
   return { node, events, seen, log, sup };
 }
 
-const base = { name: 'sup', strategy: 'one_for_one' as const, intensity: { maxRestarts: 5, withinMs: 60_000 }, backoff: { initialMs: 0, maxMs: 0 }, autoShutdown: 'never' as const };
+const base = {
+  name: 'sup',
+  strategy: 'one_for_one' as const,
+  intensity: { maxRestarts: 5, withinMs: 60_000 },
+  backoff: { initialMs: 0, maxMs: 0 },
+  autoShutdown: 'never' as const,
+};
 
 function restarted(r: Rig, id: string) {
-  return nextEvent(r.events, (e) => e.type === 'started' && e.child === id && e.restarts > 0, `${id} restarted`);
+  return nextEvent(r.events, (e) => e.type === 'restarted' && e.child === id, `${id} restarted`);
 }
 
 test('one_for_one restarts only the child that crashed', async (t) => {
-  const r = makeRig(t, base, [{ id: 'a', restart: 'permanent' }, { id: 'b', restart: 'permanent' }]);
+  const r = makeRig(t, base, [
+    { id: 'a', restart: 'permanent' },
+    { id: 'b', restart: 'permanent' },
+  ]);
   await r.sup.start();
   const a = r.sup.whereis('a')!;
   const b = r.sup.whereis('b')!;
@@ -96,7 +109,11 @@ test('one_for_one restarts only the child that crashed', async (t) => {
 });
 
 test('one_for_all stops the others in reverse order and restarts all in start order', async (t) => {
-  const r = makeRig(t, { ...base, strategy: 'one_for_all' }, [{ id: 'a', restart: 'permanent' }, { id: 'b', restart: 'permanent' }, { id: 'c', restart: 'permanent' }]);
+  const r = makeRig(t, { ...base, strategy: 'one_for_all' }, [
+    { id: 'a', restart: 'permanent' },
+    { id: 'b', restart: 'permanent' },
+    { id: 'c', restart: 'permanent' },
+  ]);
   await r.sup.start();
   const back = restarted(r, 'c');
   r.node.tell(r.sup.whereis('b')!, 'crash');
@@ -106,7 +123,10 @@ test('one_for_all stops the others in reverse order and restarts all in start or
 });
 
 test('transient children restart only after a crash, temporary ones never', async (t) => {
-  const r = makeRig(t, base, [{ id: 'tr', restart: 'transient' }, { id: 'tmp', restart: 'temporary' }]);
+  const r = makeRig(t, base, [
+    { id: 'tr', restart: 'transient' },
+    { id: 'tmp', restart: 'temporary' },
+  ]);
   await r.sup.start();
   const back = restarted(r, 'tr');
   r.node.tell(r.sup.whereis('tr')!, 'crash');
@@ -124,7 +144,10 @@ test('transient children restart only after a crash, temporary ones never', asyn
 });
 
 test('more restarts than the intensity allows: the supervisor stops its children and escalates', async (t) => {
-  const r = makeRig(t, { ...base, intensity: { maxRestarts: 2, withinMs: 60_000 } }, [{ id: 'ok', restart: 'permanent' }, { id: 'bad', restart: 'permanent' }]);
+  const r = makeRig(t, { ...base, intensity: { maxRestarts: 2, withinMs: 60_000 } }, [
+    { id: 'ok', restart: 'permanent' },
+    { id: 'bad', restart: 'permanent' },
+  ]);
   await r.sup.start();
   for (let i = 1; i <= 2; i++) {
     const back = restarted(r, 'bad');
@@ -152,7 +175,10 @@ test('restarts of the same child back off exponentially: 0, initial, 2x initial 
   }
   const delays = r.seen.flatMap((e) => (e.type === 'restarting' ? [e.delayMs] : []));
   t.deepEqual(delays, [0, 5, 10, 12]);
-  t.deepEqual([0, 1, 2, 3, 4].map((n) => backoffDelay({ initialMs: 100, maxMs: 30_000 }, n)), [0, 100, 200, 400, 800]);
+  t.deepEqual(
+    [0, 1, 2, 3, 4].map((n) => backoffDelay({ initialMs: 100, maxMs: 30_000 }, n)),
+    [0, 100, 200, 400, 800],
+  );
 });
 
 test('a child that fails to start counts as a crash and is retried up to the intensity', async (t) => {
@@ -165,7 +191,11 @@ test('a child that fails to start counts as a crash and is retried up to the int
 });
 
 test('stop ends children in reverse start order and kills one that exceeds its shutdown timeout', async (t) => {
-  const r = makeRig(t, base, [{ id: 'first', restart: 'permanent' }, { id: 'hangs', restart: 'permanent', shutdownMs: 30 }, { id: 'last', restart: 'permanent' }]);
+  const r = makeRig(t, base, [
+    { id: 'first', restart: 'permanent' },
+    { id: 'hangs', restart: 'permanent', shutdownMs: 30 },
+    { id: 'last', restart: 'permanent' },
+  ]);
   await r.sup.start();
   await r.sup.stop();
   t.deepEqual(r.log, ['start first', 'start hangs', 'start last', 'stop last', 'stop hangs', 'stop first']);
@@ -174,7 +204,10 @@ test('stop ends children in reverse start order and kills one that exceeds its s
 });
 
 test('with autoShutdown any_significant, a significant child that ends for good ends the supervisor', async (t) => {
-  const r = makeRig(t, { ...base, autoShutdown: 'any_significant' }, [{ id: 'other', restart: 'permanent' }, { id: 'key', restart: 'transient', significant: true }]);
+  const r = makeRig(t, { ...base, autoShutdown: 'any_significant' }, [
+    { id: 'other', restart: 'permanent' },
+    { id: 'key', restart: 'transient', significant: true },
+  ]);
   await r.sup.start();
   r.node.tell(r.sup.whereis('key')!, 'exit');
   t.deepEqual(await r.sup.exited, { kind: 'shutdown' });

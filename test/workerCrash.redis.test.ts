@@ -6,7 +6,7 @@ import { nextEvent, until } from './helpers/wait.ts';
 
 const counter = fixture('counter.ts');
 
-test('kill -9 of one worker: queries on the other worker never fail, a replacement starts and the dead worker\'s permanent actor is back', async (t) => {
+test("kill -9 of one worker: queries on the other worker never fail, a replacement starts and the dead worker's permanent actor is back", async (t) => {
   const { cluster } = await testCluster(t, {
     backgroundWorkers: [
       { name: 'victim', start: { module: counter } },
@@ -37,7 +37,7 @@ test('kill -9 of one worker: queries on the other worker never fail, a replaceme
   })();
   await until('the client is going', () => ok > 50);
 
-  const victimBack = nextEvent(cluster.events, (e: ClusterEvent) => e.type === 'started' && e.child === 'victim', 'victim restarted');
+  const victimBack = nextEvent(cluster.events, (e: ClusterEvent) => e.type === 'restarted' && e.child === 'victim', 'victim restarted');
   const replacement = nextEvent(cluster.events, (e: ClusterEvent) => e.type === 'worker-ready', 'replacement worker');
   const workerExit = nextEvent(cluster.events, (e: ClusterEvent) => e.type === 'worker-exit', 'worker exit');
   const killedAt = performance.now();
@@ -81,7 +81,7 @@ test('an uncaught error in a worker process ends that process only: it is report
   await until('both running', () => bomb.ref() && bystander.ref());
   const bystanderRef = bystander.ref();
   const exit = firstValueFrom(cluster.events.pipe(filter((e) => e.type === 'worker-exit')));
-  const back = nextEvent(cluster.events, (e: ClusterEvent) => e.type === 'started' && e.child === 'bomb', 'bomb restarted');
+  const back = nextEvent(cluster.events, (e: ClusterEvent) => e.type === 'restarted' && e.child === 'bomb', 'bomb restarted');
   t.is(await bomb.ask('explode', 5000), 'ticking');
   const e = await exit;
   t.like(e, { error: 'boom from a timer' });
@@ -92,12 +92,18 @@ test('an uncaught error in a worker process ends that process only: it is report
 });
 
 test('an actor that throws in its handler is restarted alone; its worker process and its neighbours live on', async (t) => {
-  const { cluster } = await testCluster(t, { workers: 1, backgroundWorkers: [{ name: 'fragile', start: { module: counter } }, { name: 'neighbour', start: { module: counter } }] });
+  const { cluster } = await testCluster(t, {
+    workers: 1,
+    backgroundWorkers: [
+      { name: 'fragile', start: { module: counter } },
+      { name: 'neighbour', start: { module: counter } },
+    ],
+  });
   const fragile = cluster.backgroundWorker('fragile');
   const neighbour = cluster.backgroundWorker('neighbour');
   await until('both running', () => fragile.ref() && neighbour.ref());
   const pidBefore = (await cluster.status()).workers[0]!.pid;
-  const back = nextEvent(cluster.events, (e: ClusterEvent) => e.type === 'started' && e.child === 'fragile', 'fragile restarted');
+  const back = nextEvent(cluster.events, (e: ClusterEvent) => e.type === 'restarted' && e.child === 'fragile', 'fragile restarted');
   await t.throwsAsync(fragile.ask('crash', 5000), { message: /crashed on request/ });
   await back;
   t.like(await fragile.ask('hi', 5000), { restarts: 1, pid: pidBefore });

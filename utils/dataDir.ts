@@ -83,7 +83,10 @@ export function initDataDirectory(dir: string, opts: InitOptions = {}): InitResu
   writeFileSync(join(dataDir, 'global', 'pg_authid.json'), JSON.stringify(authid, null, 2) + '\n', { mode: 0o600 });
   // Written last: a directory without it is an init that did not finish.
   writeFileSync(join(dataDir, 'ACTORGRES_VERSION'), LAYOUT_VERSION + '\n', { mode: 0o600 });
-  const warnings = auth === 'trust' ? ['enabling "trust" authentication for local connections', 'You can change this by editing hba.conf or using the option --auth the next time you run init.'] : [];
+  const warnings =
+    auth === 'trust'
+      ? ['enabling "trust" authentication for local connections', 'You can change this by editing hba.conf or using the option --auth the next time you run init.']
+      : [];
   return { dataDir, superuser, auth, warnings };
 }
 

@@ -27,14 +27,70 @@ type GucDef =
 export const GUC_DEFS: readonly GucDef[] = [
   { name: 'port', type: 'int', default: 5432, min: 1, max: 65535, context: 'postmaster', description: 'TCP port the server listens on (recorded in postmaster.pid)' },
   { name: 'node_workers', type: 'int', default: 0, min: 0, max: 256, context: 'postmaster', description: 'worker processes that host actors; 0 = one per CPU' },
-  { name: 'redis_url', type: 'string', default: '', context: 'postmaster', description: "external Redis (redis://...); empty = a private redis-server on a unix socket in the data directory" },
+  {
+    name: 'redis_url',
+    type: 'string',
+    default: '',
+    context: 'postmaster',
+    description: 'external Redis (redis://...); empty = a private redis-server on a unix socket in the data directory',
+  },
+  {
+    name: 'redis_unreachable_timeout',
+    type: 'int',
+    default: 5000,
+    min: 100,
+    max: 3_600_000,
+    unit: 'ms',
+    context: 'postmaster',
+    description: 'an external Redis unreachable this long counts as lost shared memory (crash-restart)',
+  },
   { name: 'redis_key_prefix', type: 'string', default: 'ag:', context: 'postmaster', description: 'prefix of every Redis key of this cluster' },
-  { name: 'shared_preload_libraries', type: 'string', default: '', context: 'postmaster', description: 'comma-separated modules loaded at start; each may register background workers' },
+  {
+    name: 'shared_preload_libraries',
+    type: 'string',
+    default: '',
+    context: 'postmaster',
+    description: 'comma-separated modules loaded at start; each may register background workers',
+  },
   { name: 'restart_after_crash', type: 'bool', default: true, context: 'sighup', description: 'reinitialize after shared memory (Redis) is lost; off: shut down instead' },
-  { name: 'supervisor_max_restarts', type: 'int', default: 5, min: 0, max: 1_000_000, context: 'postmaster', description: "restart intensity of the postmaster's supervisor: restarts allowed ..." },
-  { name: 'supervisor_restart_window', type: 'int', default: 60_000, min: 1, max: 86_400_000, unit: 'ms', context: 'postmaster', description: '... within this window, before it gives up' },
-  { name: 'worker_restart_limit', type: 'int', default: 10, min: 0, max: 1_000_000, context: 'postmaster', description: 'worker process deaths allowed within supervisor_restart_window before the cluster shuts down' },
-  { name: 'shutdown_timeout', type: 'int', default: 10_000, min: 1, max: 3_600_000, unit: 'ms', context: 'sighup', description: 'how long an actor may take to stop before it is killed' },
+  {
+    name: 'supervisor_max_restarts',
+    type: 'int',
+    default: 5,
+    min: 0,
+    max: 1_000_000,
+    context: 'postmaster',
+    description: "restart intensity of the postmaster's supervisor: restarts allowed ...",
+  },
+  {
+    name: 'supervisor_restart_window',
+    type: 'int',
+    default: 60_000,
+    min: 1,
+    max: 86_400_000,
+    unit: 'ms',
+    context: 'postmaster',
+    description: '... within this window, before it gives up',
+  },
+  {
+    name: 'worker_restart_limit',
+    type: 'int',
+    default: 10,
+    min: 0,
+    max: 1_000_000,
+    context: 'postmaster',
+    description: 'worker process deaths allowed within supervisor_restart_window before the cluster shuts down',
+  },
+  {
+    name: 'shutdown_timeout',
+    type: 'int',
+    default: 10_000,
+    min: 1,
+    max: 3_600_000,
+    unit: 'ms',
+    context: 'sighup',
+    description: 'how long an actor may take to stop before it is killed',
+  },
   { name: 'log_min_messages', type: 'enum', default: 'warning', values: LEVELS, context: 'sighup', description: 'lowest level written to the server log' },
 ];
 
@@ -58,7 +114,6 @@ export function defaultSettings(): Record<string, string> {
   for (const d of GUC_DEFS) out[d.name] = d.type === 'bool' ? (d.default ? 'on' : 'off') : String(d.default);
   return out;
 }
-
 
 export function isCustomName(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_$]*\.[A-Za-z_][A-Za-z0-9_.$]*$/.test(name);

@@ -24,11 +24,15 @@ export async function testCluster(t: ExecutionContext, opts: Omit<ClusterOptions
 export function redisCli(status: ClusterStatus, ...args: string[]): string {
   const addr = status.redis;
   const target = addr.startsWith('unix:') ? ['-s', addr.slice('unix:'.length)] : ['-u', addr];
-  return execFileSync('redis-cli', [...target, ...args]).toString().trim();
+  return execFileSync('redis-cli', [...target, ...args])
+    .toString()
+    .trim();
 }
 
 export function hash(status: ClusterStatus, key: string): Record<string, string> {
-  const flat = redisCli(status, 'HGETALL', key).split('\n').filter((_, i, a) => a.length > 1);
+  const flat = redisCli(status, 'HGETALL', key)
+    .split('\n')
+    .filter((_, i, a) => a.length > 1);
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
   return out;

@@ -20,7 +20,17 @@ export async function until<T>(what: string, check: () => T | undefined | null |
 export function nextEvent<T, S extends T>(events: Observable<T>, match: (e: T) => e is S, what: string, deadlineMs?: number): Promise<S>;
 export function nextEvent<T>(events: Observable<T>, match: (e: T) => boolean, what: string, deadlineMs?: number): Promise<T>;
 export function nextEvent<T>(events: Observable<T>, match: (e: T) => boolean, what: string, deadlineMs = 20_000): Promise<T> {
-  return firstValueFrom(events.pipe(filter(match), timeout({ first: deadlineMs, with: () => { throw new Error(`timed out waiting for event: ${what}`); } })));
+  return firstValueFrom(
+    events.pipe(
+      filter(match),
+      timeout({
+        first: deadlineMs,
+        with: () => {
+          throw new Error(`timed out waiting for event: ${what}`);
+        },
+      }),
+    ),
+  );
 }
 
 /** True while `pid` runs; a zombie (exited, not yet reaped by its new parent) counts as gone. */
