@@ -3,8 +3,11 @@ import { ActorNode } from '../supervision/actorNode.ts';
 import type { ActorBehavior } from '../supervision/actorNode.ts';
 import { ActorRuntimeError, ActorCrashed, AskTimeout, NoSuchActor, NodeDown } from '../supervision/errors.ts';
 import type { ExitReason, Json } from '../supervision/types.ts';
+import { deferred } from './helpers/wait.ts';
 
 const meta = { role: 'test', name: 'x', restarts: 0 };
+
+const hanging = deferred();
 
 /** Replies to every ask with the message it got, after a random delay (to reorder replies). */
 const echo: ActorBehavior<null, Json, Json> = {
@@ -12,7 +15,10 @@ const echo: ActorBehavior<null, Json, Json> = {
   async receive(state, msg, ctx) {
     if (msg === 'crash') throw new Error('asked to crash');
     if (msg === 'silent') return state;
-    if (msg === 'hang') await new Promise(() => undefined);
+    if (msg === 'hang') {
+      hanging.resolve();
+      await new Promise(() => undefined);
+    }
     ctx.reply(msg);
     return state;
   },
@@ -70,15 +76,12 @@ test('an ask that the actor does not answer fails fast instead of timing out, an
   const node = new ActorNode({ id: 0, linkTo: () => undefined });
   const ref = node.spawnLocal(echo, 'quiet', {}, meta);
   await t.throwsAsync(node.ask(ref, 'silent', 60_000), { message: /without replying/ });
-  const slow = node.spawnLocal<null, Json, Json, Record<string, never>>(
-    { init: () => null, receive: async (s) => (await new Promise((r) => setTimeout(r, 200)), s) },
-    'slow',
-    {},
-    meta,
-  );
+  const release = deferred();
+  const slow = node.spawnLocal<null, Json, Json, Record<string, never>>({ init: () => null, receive: async (s) => (await release.promise, s) }, 'slow', {}, meta);
   const err = await t.throwsAsync(node.ask(slow, 1, 20));
   t.is((err as ActorRuntimeError).code, AskTimeout);
   t.regex(err!.message, /slow/);
+  release.resolve();
   await node.close(1000);
 });
 
@@ -151,7 +154,7 @@ test("references work the same across processes: worker A asks an actor on worke
 
   const down = new Promise<ExitReason>((r) => nodes.get(0)!.monitor(onB, r));
   const pending = a.ask(onB, 'hang', 60_000); // never answered: only B's death can end it
-  await new Promise((r) => setTimeout(r, 20)); // let it reach B (no assertion depends on this delay)
+  await hanging.promise; // B is handling it
   alive.delete(2);
   nodes.get(0)!.markNodeDown(2, 4242);
   a.receive({ t: 'node-down', node: 2 });

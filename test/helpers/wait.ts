@@ -47,3 +47,10 @@ export function processAlive(pid: number): boolean {
     return false; // gone between the two checks
   }
 }
+
+/** A promise with its resolve function outside (Promise.withResolvers is Node 22+). */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
