@@ -8,6 +8,22 @@
  *   {p}procs            set     ids of every live process/actor (pg_stat_activity rows)
  *   {p}proc:{id}        hash    one entry: role, name, pid, node, state, started_at, restarts ...
  *   {p}procs:pid:{pid}  set     ids hosted by one OS process, to clean up after its death
+ *
+ * WAL and transactions (see storage/scripts/lib/*.lua for their invariants):
+ *   {p}wal:insert       string  next WAL insert position (LSN, bytes)
+ *   {p}wal:buffer       list    records not yet written by the WAL writer
+ *   {p}wal:doorbell     list    at most one element: wakes the WAL writer
+ *   {p}wal:flush        string  LSN up to which WAL is fdatasynced; published on {p}wal:flushed
+ *   {p}ckpt:redo        string  redo LSN of the current checkpoint cycle (full-page images before it)
+ *   {p}dirty            set     "rel:blk" of pages changed since their data file was written
+ *   {p}xid:next         string  next transaction id (64-bit range, JS-safe below 2^53)
+ *   {p}procarray        zset    running transaction ids; their end is published on {p}xact:end
+ *   {p}committing       zset    xid -> LSN of its commit record, while the commit waits for its flush
+ *   {p}clog:{n}         string  2 bits per xid (committed, aborted), 2^20 xids per chunk
+ *   {p}rels             hash    relation name -> relation id
+ *   {p}relid:next       string  next relation id
+ *   {p}rel:{relid}      hash    name, nblocks, target (insert block)
+ *   {p}page:{rel}:{blk} hash    lsn, free, nslot, s{slot} = "xmin:xmax:cmin:cmax:next|data"
  */
 export class Keys {
   constructor(readonly prefix: string) {
@@ -33,5 +49,81 @@ export class Keys {
 
   procsOfPid(pid: number): string {
     return `${this.prefix}procs:pid:${pid}`;
+  }
+
+  walInsert(): string {
+    return `${this.prefix}wal:insert`;
+  }
+
+  walBuffer(): string {
+    return `${this.prefix}wal:buffer`;
+  }
+
+  walDoorbell(): string {
+    return `${this.prefix}wal:doorbell`;
+  }
+
+  walFlush(): string {
+    return `${this.prefix}wal:flush`;
+  }
+
+  /** Pub/sub channel: the new flushed LSN. */
+  walFlushedChannel(): string {
+    return `${this.prefix}wal:flushed`;
+  }
+
+  ckptRedo(): string {
+    return `${this.prefix}ckpt:redo`;
+  }
+
+  dirty(): string {
+    return `${this.prefix}dirty`;
+  }
+
+  xidNext(): string {
+    return `${this.prefix}xid:next`;
+  }
+
+  procarray(): string {
+    return `${this.prefix}procarray`;
+  }
+
+  committing(): string {
+    return `${this.prefix}committing`;
+  }
+
+  /** Pub/sub channel: the xid of every transaction that ended. */
+  xactEndChannel(): string {
+    return `${this.prefix}xact:end`;
+  }
+
+  clog(chunk: number): string {
+    return `${this.prefix}clog:${chunk}`;
+  }
+
+  rels(): string {
+    return `${this.prefix}rels`;
+  }
+
+  relidNext(): string {
+    return `${this.prefix}relid:next`;
+  }
+
+  rel(relid: number): string {
+    return `${this.prefix}rel:${relid}`;
+  }
+
+  page(relid: number, blkno: number): string {
+    return `${this.prefix}page:${relid}:${blkno}`;
+  }
+
+  /** The WAL key block every WAL-inserting script takes first. */
+  walBlock(): [string, string, string] {
+    return [this.walInsert(), this.walBuffer(), this.walDoorbell()];
+  }
+
+  /** The key block of the heap-changing scripts (heapInsert, heapUpdate, heapDelete). */
+  heapWriteBlock(relid: number): string[] {
+    return [...this.walBlock(), this.ckptRedo(), this.dirty(), this.xidNext(), this.procarray(), this.rel(relid)];
   }
 }

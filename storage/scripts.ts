@@ -40,7 +40,7 @@ function expandIncludes(path: string, seen: Set<string>): string {
 }
 
 /** A registered script, called with its keys and arguments. */
-export type ScriptCall = (keys: string[], args: Array<string | number>) => Promise<unknown>;
+export type ScriptCall = (keys: string[], args: Array<string | number | Buffer>) => Promise<unknown>;
 
 export function defineScripts(redis: Redis, defs: ScriptDef[] = loadScripts()): Map<string, ScriptCall> {
   const calls = new Map<string, ScriptCall>();

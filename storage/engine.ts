@@ -1,0 +1,99 @@
+/*
+ * The storage engine of one process: its Redis connection with the Lua
+ * commands defined, its wake-up subscription, and its open data files. It is
+ * what a backend (and the tests) use to create relations and run
+ * transactions (transaction.ts).
+ *
+ * Shared buffers: pages live in Redis; a script that needs a page that is not
+ * there answers PageNotLoaded, and loadPage() reads the block from its data
+ * file and installs it (ReadBuffer on a miss), then the operation is retried.
+ */
+import type { Redis } from 'ioredis';
+import { Keys } from './keys.ts';
+import { SharedNotifications } from './notifications.ts';
+import { RelationFile } from './pageFile.ts';
+import { connectRedis } from './redis.ts';
+import { defineScripts } from './scripts.ts';
+import type { ScriptCall } from './scripts.ts';
+import { replyArray, replyInt, scriptFailure } from './errors.ts';
+import { Transaction } from './transaction.ts';
+import type { Isolation } from './transaction.ts';
+
+export interface EngineOptions {
+  dataDir: string;
+  redisAddress: string;
+  keyPrefix: string;
+  /** Connection name shown by CLIENT LIST. */
+  name: string;
+}
+
+export class StorageEngine {
+  private readonly files = new Map<number, Promise<RelationFile>>();
+
+  private constructor(
+    readonly dataDir: string,
+    readonly redis: Redis,
+    readonly keys: Keys,
+    readonly notifications: SharedNotifications,
+    private readonly scripts: Map<string, ScriptCall>,
+  ) {}
+
+  static async open(opts: EngineOptions): Promise<StorageEngine> {
+    const redis = connectRedis(opts.redisAddress, opts.name);
+    redis.on('error', () => undefined); // failures surface as rejected commands
+    const keys = new Keys(opts.keyPrefix);
+    const notifications = await SharedNotifications.start(redis, keys);
+    return new StorageEngine(opts.dataDir, redis, keys, notifications, defineScripts(redis));
+  }
+
+  /** Runs a Lua command by name (the wrappers in this folder check its reply). */
+  script(name: string, keys: string[], args: Array<string | number | Buffer>): Promise<unknown> {
+    const call = this.scripts.get(name);
+    if (!call) throw new Error(`Lua script ${name} is not loaded`);
+    return call(keys, args);
+  }
+
+  begin(isolation: Isolation = 'read committed', opts: { synchronousCommit?: boolean } = {}): Transaction {
+    return new Transaction(this, isolation, opts.synchronousCommit ?? true);
+  }
+
+  /** Creates a heap relation; returns once its creation is durable. */
+  async createRelation(name: string): Promise<number> {
+    const reply = replyArray(await this.script('relationCreate', [...this.keys.walBlock(), this.keys.rels(), this.keys.relidNext()], [this.keys.prefix, name]), 'relationCreate');
+    const relid = replyInt(reply[0], 'relationCreate');
+    if (relid < 0) throw scriptFailure(relid, `relation "${name}"`);
+    await this.notifications.waitForFlush(replyInt(reply[1], 'relationCreate'));
+    return relid;
+  }
+
+  async relationId(name: string): Promise<number | null> {
+    const id = await this.redis.hget(this.keys.rels(), name);
+    return id === null ? null : Number(id);
+  }
+
+  /** Reads a block from its data file into shared buffers (a no-op if another process did). */
+  async loadPage(relid: number, blkno: number): Promise<void> {
+    const file = await this.relationFile(relid);
+    const page = await file.readBlock(blkno);
+    const args: Array<string | number> = [blkno, page?.lsn ?? 0];
+    for (const [slot, bytes] of page?.items ?? []) args.push(slot, bytes.toString('utf8'));
+    const r = replyInt(await this.script('loadPage', [this.keys.page(relid, blkno), this.keys.rel(relid)], args), 'loadPage');
+    if (r < 0) throw scriptFailure(r, `block ${blkno} of relation ${relid}`);
+  }
+
+  relationFile(relid: number): Promise<RelationFile> {
+    let f = this.files.get(relid);
+    if (!f) {
+      f = RelationFile.open(this.dataDir, relid);
+      this.files.set(relid, f);
+    }
+    return f;
+  }
+
+  async close(): Promise<void> {
+    await this.notifications.close();
+    for (const f of this.files.values()) await (await f).close();
+    this.files.clear();
+    this.redis.disconnect();
+  }
+}

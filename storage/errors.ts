@@ -1,0 +1,74 @@
+/*
+ * Failures of the storage layer, with PostgreSQL's SQLSTATEs. Lua scripts
+ * answer negative codes; this is the one place that maps them.
+ */
+
+export class StorageError extends Error {
+  override name = 'StorageError';
+  constructor(
+    readonly sqlstate: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Codes the Lua scripts return (first element of the reply, or the reply itself). */
+export const enum ScriptCode {
+  /** Another running transaction holds the tuple: wait for its xid, then retry. */
+  Wait = -1,
+  /** The tuple was changed by a transaction that committed (REPEATABLE READ). */
+  SerializationFailure = -2,
+  /** The tuple was changed by a transaction that committed (READ COMMITTED: follow `next`). */
+  Updated = -3,
+  /** A page must be read from its data file into shared buffers first. */
+  PageNotLoaded = -4,
+  NoSuchTuple = -5,
+  NoSuchRelation = -6,
+  /** This transaction already changed the tuple. */
+  SelfUpdated = -7,
+  NotRunning = -8,
+  DuplicateRelation = -9,
+  WalBufferMismatch = -10,
+}
+
+export function serializationFailure(): StorageError {
+  return new StorageError('40001', 'could not serialize access due to concurrent update');
+}
+
+export function scriptFailure(code: number, what: string): StorageError {
+  switch (code) {
+    case ScriptCode.SerializationFailure:
+      return serializationFailure();
+    case ScriptCode.NoSuchTuple:
+      return new StorageError('XX000', `${what}: no such tuple`);
+    case ScriptCode.NoSuchRelation:
+      return new StorageError('42P01', `${what}: relation does not exist`);
+    case ScriptCode.NotRunning:
+      return new StorageError('25P01', `${what}: the transaction is not running`);
+    case ScriptCode.DuplicateRelation:
+      return new StorageError('42P07', `${what}: relation already exists`);
+    case ScriptCode.WalBufferMismatch:
+      return new StorageError('XX000', `${what}: the WAL buffer does not start with the records written`);
+    default:
+      return new StorageError('XX000', `${what}: unexpected script reply ${code}`);
+  }
+}
+
+/** Decoding helpers: replies are checked, never cast. */
+export function replyArray(reply: unknown, what: string): unknown[] {
+  if (!Array.isArray(reply)) throw new StorageError('XX000', `${what}: expected an array reply, got ${typeof reply}`);
+  return reply;
+}
+
+export function replyInt(value: unknown, what: string): number {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
+  throw new StorageError('XX000', `${what}: expected an integer, got ${JSON.stringify(value)}`);
+}
+
+export function replyString(value: unknown, what: string): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  throw new StorageError('XX000', `${what}: expected a string, got ${typeof value}`);
+}

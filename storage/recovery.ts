@@ -1,0 +1,152 @@
+/*
+ * Crash recovery (PostgreSQL's StartupXLOG and the redo routines), run by the
+ * startup actor before anything else uses shared memory, at every start and
+ * in every crash-restart cycle.
+ *
+ * 1. Read the control file (a corrupt one is an error naming the file, never
+ *    used), the CLOG and the relation map the last checkpoint saved.
+ * 2. Redo: read WAL from the checkpoint's redo LSN. Heap records are applied
+ *    to the pages they name (read from the data files on first touch) when
+ *    the record is newer than the page; a full-page image replaces the page
+ *    whatever it held, which repairs pages torn on disk. Commit and abort
+ *    records go to the CLOG, relation records to the map.
+ * 3. Redo stops at the end of WAL, or at a torn or corrupt record (reported
+ *    with its LSN): what follows was never flushed, so never acknowledged.
+ * 4. Transactions seen without a commit record end aborted.
+ * 5. End-of-recovery checkpoint: redone pages, CLOG and relation map are
+ *    written and fsynced, then the control file points past the end of WAL,
+ *    and WAL before it is removed. Shared memory then starts with no pages
+ *    at all: they are read from the data files on demand.
+ */
+import { join } from 'node:path';
+import { clogStatus, readClog, setClogStatus, writeClogChunk } from './clogFile.ts';
+import { readControlFile, writeControlFile } from './controlFile.ts';
+import type { ControlData } from './controlFile.ts';
+import { RelationFile } from './pageFile.ts';
+import type { Page } from './pageFile.ts';
+import { readRelMap, writeRelMap } from './relmapFile.ts';
+import type { RelMap } from './relmapFile.ts';
+import { decodeHeapChange, decodeRelmapCreate, HEAP_CHANGE, RELMAP_CREATE, RM_HEAP, RM_RELMAP, RM_XACT, XACT_ABORT, XACT_COMMIT } from './wal/rmgr.ts';
+import { firstLsn, removeSegmentsBefore, scanWal } from './wal/segments.ts';
+import { formatLsn, WAL_HEADER_SIZE } from './wal/walFormat.ts';
+import { walDir } from './walFlush.ts';
+
+export const CONTROL_VERSION = 1;
+
+export interface RecoveryResult {
+  /** Where WAL ends: the next record goes here. */
+  endLsn: number;
+  redoLsn: number;
+  nextXid: number;
+  nextRelId: number;
+  relations: Array<{ relid: number; name: string; nblocks: number }>;
+  clog: Map<number, Buffer>;
+  records: number;
+  pagesRedone: number;
+  abortedXids: number;
+  stop: 'end' | 'torn' | 'corrupt';
+  detail: string;
+  /** True if the last shutdown was not clean (redo had work to do, or the control file said so). */
+  crashed: boolean;
+}
+
+export type RecoveryLog = (message: string) => void;
+
+export async function recover(dataDir: string, segSize: number, log: RecoveryLog): Promise<RecoveryResult> {
+  const control: ControlData = readControlFile(dataDir) ?? freshControl(segSize);
+  if (control.segmentSize !== segSize) throw new Error(`the control file says WAL segments are ${control.segmentSize} bytes, the configuration ${segSize}`);
+  const crashed = control.state !== 'shut down';
+  if (crashed) await writeControlFile(dataDir, { ...control, state: 'in crash recovery' });
+  const clog = await readClog(dataDir);
+  const relmap: RelMap = await readRelMap(dataDir);
+  const pages = new Map<string, { rel: number; blk: number; page: Page }>();
+  const files = new Map<number, RelationFile>();
+  const file = async (rel: number) => {
+    let f = files.get(rel);
+    if (!f) files.set(rel, (f = await RelationFile.open(dataDir, rel)));
+    return f;
+  };
+  const seen = new Set<number>();
+  let maxXid = control.nextXid - 1;
+  let records = 0;
+  log(`redo starts at ${formatLsn(control.redoLsn)}`);
+  const result = await scanWal(walDir(dataDir), segSize, control.redoLsn, async (rec) => {
+    records++;
+    if (rec.xid > maxXid) maxXid = rec.xid;
+    if (rec.xid > 0) seen.add(rec.xid);
+    const where = `WAL record at ${formatLsn(rec.lsn)}`;
+    const endLsn = rec.lsn + WAL_HEADER_SIZE + rec.payload.length;
+    if (rec.rmgr === RM_HEAP && rec.info === HEAP_CHANGE) {
+      for (const change of decodeHeapChange(rec.payload, where)) {
+        const key = `${change.rel}:${change.blk}`;
+        let entry = pages.get(key);
+        if (!entry) {
+          const onDisk = await (await file(change.rel)).readBlock(change.blk);
+          entry = { rel: change.rel, blk: change.blk, page: onDisk ?? { lsn: 0, items: new Map() } };
+          pages.set(key, entry);
+        }
+        if (change.kind === 'image') {
+          entry.page = { lsn: endLsn, items: new Map(change.items.map(([s, t]) => [s, Buffer.from(t, 'utf8')])) };
+        } else if (entry.page.lsn < endLsn) {
+          for (const [s, t] of change.items) entry.page.items.set(s, Buffer.from(t, 'utf8'));
+          entry.page.lsn = endLsn;
+        }
+      }
+    } else if (rec.rmgr === RM_XACT) {
+      if (rec.info === XACT_COMMIT) setClogStatus(clog, rec.xid, true);
+      else if (rec.info === XACT_ABORT) setClogStatus(clog, rec.xid, false);
+    } else if (rec.rmgr === RM_RELMAP && rec.info === RELMAP_CREATE) {
+      const r = decodeRelmapCreate(rec.payload, where);
+      if (!relmap.relations.some((x) => x.relid === r.relid)) relmap.relations.push(r);
+      relmap.nextRelId = Math.max(relmap.nextRelId, r.relid + 1);
+    }
+  });
+  if (result.stop !== 'end') log(`redo stopped at ${formatLsn(result.endLsn)}: ${result.stop} WAL record (${result.detail}); the rest of WAL is ignored`);
+  log(`redo done at ${formatLsn(result.endLsn)}: ${records} records, ${pages.size} pages`);
+
+  let abortedXids = 0;
+  for (const xid of seen) {
+    if (clogStatus(clog, xid) === 'unknown') {
+      setClogStatus(clog, xid, false);
+      abortedXids++;
+    }
+  }
+  // End-of-recovery checkpoint: data first, then the control file that makes WAL before it unnecessary.
+  for (const { rel, blk, page } of pages.values()) await (await file(rel)).writeBlock(blk, page);
+  const nblocks = new Map<number, number>();
+  for (const r of relmap.relations) nblocks.set(r.relid, await (await file(r.relid)).nblocks());
+  for (const f of files.values()) {
+    await f.sync();
+    await f.close();
+  }
+  for (const [chunk, bytes] of clog) await writeClogChunk(dataDir, chunk, bytes);
+  const nextXid = Math.max(control.nextXid, maxXid + 1);
+  relmap.nextRelId = Math.max(relmap.nextRelId, control.nextRelId);
+  await writeRelMap(dataDir, relmap);
+  const endLsn = Math.max(result.endLsn, control.redoLsn);
+  await writeControlFile(dataDir, { ...control, state: 'in production', checkpointLsn: endLsn, redoLsn: endLsn, nextXid, nextRelId: relmap.nextRelId, time: Date.now() });
+  await removeSegmentsBefore(walDir(dataDir), segSize, endLsn);
+  return {
+    endLsn,
+    redoLsn: control.redoLsn,
+    nextXid,
+    nextRelId: relmap.nextRelId,
+    relations: relmap.relations.map((r) => ({ ...r, nblocks: nblocks.get(r.relid) ?? 0 })),
+    clog,
+    records,
+    pagesRedone: pages.size,
+    abortedXids,
+    stop: result.stop,
+    detail: result.detail,
+    crashed: crashed || records > 0,
+  };
+}
+
+function freshControl(segSize: number): ControlData {
+  const lsn = firstLsn(segSize);
+  return { version: CONTROL_VERSION, state: 'shut down', checkpointLsn: lsn, redoLsn: lsn, nextXid: 1, nextRelId: 1, segmentSize: segSize, time: Date.now() };
+}
+
+export function dataFilePath(dataDir: string, relid: number): string {
+  return join(dataDir, 'base', String(relid));
+}

@@ -1,0 +1,228 @@
+/*
+ * A transaction on the storage engine (PostgreSQL's xact.c with heapam's
+ * tuple operations): the typed storage API the SQL layer builds on.
+ *
+ *   const tx = engine.begin('read committed');
+ *   const ctid = await tx.insert(rel, 'row data');
+ *   tx.nextStatement();                    // like CommandCounterIncrement
+ *   for await (const row of tx.scan(rel)) ...
+ *   await tx.update(rel, ctid, 'new data');
+ *   await tx.commit();
+ *
+ * Statements: every operation belongs to the current statement; its own
+ * changes become visible to the transaction with nextStatement(). READ
+ * COMMITTED takes a fresh snapshot per statement, REPEATABLE READ one for the
+ * whole transaction (at its first read).
+ *
+ * Row locks are the tuple's xmax, as in PostgreSQL: an update or delete of a
+ * version another running transaction changed waits for that transaction to
+ * end (woken by its end, never by polling), then retries. Under READ
+ * COMMITTED a version changed by a committed transaction is reported as
+ * `changed` with its newest version, for the caller to re-check its
+ * condition and retry on it (EvalPlanQual); under REPEATABLE READ it is a
+ * serialization failure (40001).
+ *
+ * Commit: the commit record is written; with synchronous_commit on, commit()
+ * returns only after the WAL writer flushed past it, and only then does the
+ * commit become visible to others. Abort (or a failed commit) releases every
+ * row lock at once.
+ */
+import type { StorageEngine } from './engine.ts';
+import { replyArray, replyInt, replyString, ScriptCode, scriptFailure, serializationFailure, StorageError } from './errors.ts';
+
+export type Isolation = 'read committed' | 'repeatable read';
+
+export interface Ctid {
+  blk: number;
+  slot: number;
+}
+
+export interface TupleRef {
+  ctid: Ctid;
+  data: string;
+}
+
+/** done: the new version; changed: a committed transaction changed it first (READ COMMITTED) — its newest version, or null if deleted; self: this statement already changed it. */
+export type WriteResult<T> = { status: 'done'; value: T } | { status: 'changed'; latest: TupleRef | null } | { status: 'self' };
+
+const SCAN_BATCH_PAGES = 32;
+
+type TxState = 'active' | 'committed' | 'aborted' | 'failed';
+
+export class Transaction {
+  /** 0 until the first write assigns one. */
+  xid = 0;
+  private cid = 0;
+  private snapshot = '';
+  private state: TxState = 'active';
+
+  constructor(
+    private readonly engine: StorageEngine,
+    readonly isolation: Isolation,
+    private readonly synchronousCommit: boolean,
+  ) {}
+
+  private get iso(): 'rc' | 'rr' {
+    return this.isolation === 'repeatable read' ? 'rr' : 'rc';
+  }
+
+  /** Ends the current statement: its changes become visible to the next one. */
+  nextStatement(): void {
+    this.cid++;
+    if (this.isolation === 'read committed') this.snapshot = '';
+  }
+
+  async insert(relid: number, data: string): Promise<Ctid> {
+    this.checkActive();
+    for (;;) {
+      const r = await this.heapWrite('heapInsert', relid, [data]);
+      if (r.ok) return { blk: r.values[1]!, slot: r.values[2]! };
+      await this.resolveOrThrow(relid, r, 'insert');
+    }
+  }
+
+  async fetch(relid: number, ctid: Ctid, mode: 'snapshot' | 'latest' = 'snapshot'): Promise<TupleRef | null> {
+    this.checkActive();
+    for (;;) {
+      const reply = replyArray(
+        await this.engine.script(
+          'heapFetch',
+          [this.engine.keys.procarray(), this.engine.keys.xidNext()],
+          [this.engine.keys.prefix, this.snapshot, this.xid, this.cid, relid, ctid.blk, ctid.slot, mode],
+        ),
+        'heapFetch',
+      );
+      this.snapshot = replyString(reply[0], 'heapFetch');
+      const status = replyInt(reply[1], 'heapFetch');
+      if (status === ScriptCode.PageNotLoaded) {
+        await this.engine.loadPage(relid, replyInt(reply[2], 'heapFetch'));
+        continue;
+      }
+      if (status === 0) return null;
+      return { ctid: { blk: replyInt(reply[2], 'heapFetch'), slot: replyInt(reply[3], 'heapFetch') }, data: replyString(reply[4], 'heapFetch') };
+    }
+  }
+
+  async *scan(relid: number): AsyncGenerator<TupleRef> {
+    this.checkActive();
+    let blk = 0;
+    while (blk >= 0) {
+      const reply = replyArray(
+        await this.engine.script(
+          'heapScan',
+          [this.engine.keys.procarray(), this.engine.keys.xidNext(), this.engine.keys.rel(relid)],
+          [this.engine.keys.prefix, this.snapshot, this.xid, this.cid, relid, blk, SCAN_BATCH_PAGES],
+        ),
+        'heapScan',
+      );
+      this.snapshot = replyString(reply[0], 'heapScan');
+      const next = replyInt(reply[1], 'heapScan');
+      for (let i = 3; i + 2 < reply.length; i += 3) {
+        yield { ctid: { blk: replyInt(reply[i], 'heapScan'), slot: replyInt(reply[i + 1], 'heapScan') }, data: replyString(reply[i + 2], 'heapScan') };
+      }
+      if (replyInt(reply[2], 'heapScan') === 1) await this.engine.loadPage(relid, next);
+      blk = next;
+    }
+  }
+
+  async update(relid: number, ctid: Ctid, data: string): Promise<WriteResult<Ctid>> {
+    this.checkActive();
+    for (;;) {
+      const r = await this.heapWrite('heapUpdate', relid, [ctid.blk, ctid.slot, data, this.iso]);
+      if (r.ok) return { status: 'done', value: { blk: r.values[1]!, slot: r.values[2]! } };
+      const outcome = await this.conflict(relid, r, 'update');
+      if (outcome) return outcome;
+    }
+  }
+
+  async delete(relid: number, ctid: Ctid): Promise<WriteResult<null>> {
+    this.checkActive();
+    for (;;) {
+      const r = await this.heapWrite('heapDelete', relid, [ctid.blk, ctid.slot, this.iso]);
+      if (r.ok) return { status: 'done', value: null };
+      const outcome = await this.conflict(relid, r, 'delete');
+      if (outcome) return outcome;
+    }
+  }
+
+  async commit(): Promise<void> {
+    this.checkActive();
+    if (this.xid === 0) {
+      this.state = 'committed';
+      return;
+    }
+    const keys = this.engine.keys;
+    const endLsn = replyInt(
+      await this.engine.script('xactCommit', [...keys.walBlock(), keys.procarray(), keys.committing()], [keys.prefix, this.xid, this.synchronousCommit ? 0 : 1]),
+      'xactCommit',
+    );
+    if (endLsn < 0) throw scriptFailure(endLsn, `commit of transaction ${this.xid}`);
+    if (this.synchronousCommit) {
+      // The commit record may be durable once this wait ends; until then the transaction is in doubt.
+      this.state = 'failed';
+      await this.engine.notifications.waitForFlush(endLsn);
+      await this.engine.script('xactEnd', [keys.procarray(), keys.committing()], [keys.prefix, this.xid]);
+    }
+    this.state = 'committed';
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === 'committed' || this.state === 'aborted') return;
+    // A commit record that may already be durable must not be contradicted: recovery decides.
+    if (this.state === 'failed') throw new StorageError('XX000', `transaction ${this.xid} is in doubt (its commit record was written); it cannot be aborted`);
+    if (this.xid !== 0) {
+      const keys = this.engine.keys;
+      await this.engine.script('xactAbort', [...keys.walBlock(), keys.procarray(), keys.committing()], [keys.prefix, this.xid]);
+    }
+    this.state = 'aborted';
+  }
+
+  // ---- internals ---------------------------------------------------------------
+
+  private checkActive(): void {
+    if (this.state !== 'active') throw new StorageError('25P02', `transaction is ${this.state}`);
+  }
+
+  /** Runs a heap-changing script; a non-negative first element is success (the xid). */
+  private async heapWrite(script: string, relid: number, args: Array<string | number>): Promise<Refusal | { ok: true; values: number[] }> {
+    const reply = replyArray(await this.engine.script(script, this.engine.keys.heapWriteBlock(relid), [this.engine.keys.prefix, this.xid, this.cid, relid, ...args]), script);
+    const first = replyInt(reply[0], script);
+    if (first < 0) return { ok: false, code: first, arg: reply[1] ?? null };
+    this.xid = first; // assigned by the first write
+    return { ok: true, values: reply.map((v) => replyInt(v, script)) };
+  }
+
+  private async resolveOrThrow(relid: number, r: Refusal, what: string): Promise<void> {
+    if (r.code === ScriptCode.PageNotLoaded) return this.engine.loadPage(relid, replyInt(r.arg, what));
+    throw scriptFailure(r.code, what);
+  }
+
+  /** Handles a refusal of heapUpdate/heapDelete: waits and returns undefined to retry, or the outcome. */
+  private async conflict(relid: number, r: Refusal, what: string): Promise<WriteResult<never> | undefined> {
+    switch (r.code) {
+      case ScriptCode.PageNotLoaded:
+        await this.engine.loadPage(relid, replyInt(r.arg, what));
+        return undefined;
+      case ScriptCode.Wait:
+        await this.engine.notifications.waitForXactEnd(replyInt(r.arg, what));
+        return undefined;
+      case ScriptCode.Updated: {
+        const next = replyString(r.arg, what);
+        const m = /^(\d+)\.(\d+)$/.exec(next);
+        return { status: 'changed', latest: m ? await this.fetch(relid, { blk: Number(m[1]), slot: Number(m[2]) }, 'latest') : null };
+      }
+      case ScriptCode.SerializationFailure:
+        throw serializationFailure();
+      case ScriptCode.SelfUpdated:
+        return { status: 'self' };
+      default:
+        throw scriptFailure(r.code, what);
+    }
+  }
+}
+
+interface Refusal {
+  ok: false;
+  code: number;
+  arg: unknown;
+}
