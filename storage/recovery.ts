@@ -80,14 +80,19 @@ export async function recover(dataDir: string, segSize: number, log: RecoveryLog
       for (const change of decodeHeapChange(rec.payload, where)) {
         const key = `${change.rel}:${change.blk}`;
         let entry = pages.get(key);
+        if (change.kind === 'image') {
+          // Restored whatever the data file holds: it may be torn (never read it).
+          const page = { lsn: endLsn, items: new Map(change.items.map(([s, t]) => [s, Buffer.from(t, 'utf8')])) };
+          if (entry) entry.page = page;
+          else pages.set(key, { rel: change.rel, blk: change.blk, page });
+          continue;
+        }
         if (!entry) {
           const onDisk = await (await file(change.rel)).readBlock(change.blk);
           entry = { rel: change.rel, blk: change.blk, page: onDisk ?? { lsn: 0, items: new Map() } };
           pages.set(key, entry);
         }
-        if (change.kind === 'image') {
-          entry.page = { lsn: endLsn, items: new Map(change.items.map(([s, t]) => [s, Buffer.from(t, 'utf8')])) };
-        } else if (entry.page.lsn < endLsn) {
+        if (entry.page.lsn < endLsn) {
           for (const [s, t] of change.items) entry.page.items.set(s, Buffer.from(t, 'utf8'));
           entry.page.lsn = endLsn;
         }
