@@ -17,6 +17,7 @@ import { describeExit, PRIMARY_NODE } from './supervision/types.ts';
 import type { ActorRef, ExitReason, Json, JsonObject } from './supervision/types.ts';
 import type { RefData, ShutdownMode } from './supervision/wire.ts';
 import { checkDataDirectory, confPath } from './utils/dataDir.ts';
+import { StorageEngine } from './storage/engine.ts';
 import { setLogSink } from './utils/elog.ts';
 import { defaultSettings, normalizeSetting, parseConfFile } from './utils/guc.ts';
 
@@ -80,6 +81,8 @@ export class Cluster {
   /** @internal use startCluster */
   constructor(
     readonly dataDir: string,
+    private readonly redisUrl: string,
+    private readonly keyPrefix: string,
     private readonly node: ActorNode,
     private readonly pm: PostmasterRef,
     events: Subject<ClusterEvent>,
@@ -101,6 +104,21 @@ export class Cluster {
   async reload(): Promise<string[]> {
     const r = await this.node.ask(this.pm, { type: 'reload' }, STATUS_TIMEOUT_MS);
     return (r as { changed: string[] }).changed;
+  }
+
+  /** Runs a checkpoint now (SQL's CHECKPOINT) and returns what it did. */
+  async checkpoint(): Promise<{ redoLsn: number; checkpointLsn: number; pagesWritten: number; segmentsRemoved: number }> {
+    return (await this.node.ask(this.pm, { type: 'checkpoint' }, 60 * 60_000)) as unknown as { redoLsn: number; checkpointLsn: number; pagesWritten: number; segmentsRemoved: number };
+  }
+
+  /**
+   * The storage engine of this process, attached to the cluster's shared
+   * memory and data directory: the typed storage API (relations and
+   * transactions) that SQL sessions will run on. Close it when done.
+   */
+  async storage(): Promise<StorageEngine> {
+    const status = await this.status();
+    return StorageEngine.open({ dataDir: this.dataDir, redisAddress: status.redis.startsWith('unix:') ? status.redis : this.redisUrl, keyPrefix: this.keyPrefix, name: `actorgres:embedded:${process.pid}` });
   }
 
   /** Starts a background worker now (PostgreSQL's RegisterDynamicBackgroundWorker). */
@@ -173,7 +191,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ? Object.assign(new Error(outcome.error.message), { name: outcome.error.name })
       : new Error(`the postmaster ended during start-up (${describeExit(outcome)})`);
   }
-  return new Cluster(dataDir, node, pm, events, directory, exited);
+  return new Cluster(dataDir, settings['redis_url'] ?? '', settings['redis_key_prefix'] ?? 'ag:', node, pm, events, directory, exited);
 }
 
 /**

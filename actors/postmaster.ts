@@ -52,6 +52,7 @@ import { bgworkerChildSpec } from './bgworker.ts';
 import type { BackgroundWorkerSpec } from './bgworker.ts';
 import { shmem } from './shmem.ts';
 import type { ShmemMsg, ShmemReply } from './shmem.ts';
+import type { StartupReport } from './startup.ts';
 
 /** The postmaster's states (PostgreSQL's PMState). Only setState changes them. */
 export enum PMState {
@@ -99,9 +100,10 @@ export type PostmasterMsg =
   | { type: 'worker-exit'; node: number; pid: number; code: number | null; signal: string | null; error: string | null }
   | { type: 'redis-exit'; generation: number; code: number | null; signal: string | null }
   | { type: 'shmem-lost'; why: string; epoch: string }
-  | { type: 'root-exited'; generation: number; reason: string }
+  | { type: 'root-exited'; generation: number; reason: string; escalated: boolean }
   | { type: 'pool-gave-up'; why: string }
   | { type: 'status' }
+  | { type: 'checkpoint' }
   /** Internal: one attempt to bring shared memory back during the crash-restart cycle. */
   | { type: 'reinit' };
 
@@ -137,6 +139,11 @@ interface State {
   supervision: Subject<SupervisionEvent>;
   /** The last escalation in the tree, to explain why the root gave up. */
   lastEscalation: string | null;
+  /** WAL segment size, as recovery found it in the control file. */
+  segmentSize: number;
+  startupRuns: number;
+  /** When recent crash-restart cycles began (bounded like a supervisor's restart intensity). */
+  crashRestarts: number[];
   /** While in CrashRestart: why, when to give up, and how many attempts so far. */
   recovery: { why: string; deadline: number; attempts: number } | null;
 }
@@ -144,6 +151,8 @@ interface State {
 type Ctx = ActorContext<PostmasterMsg, Json>;
 
 const SHMEM_TIMEOUT_MS = 10_000;
+const RECOVERY_TIMEOUT_MS = 60 * 60_000;
+const CHECKPOINT_TIMEOUT_MS = 60 * 60_000;
 /** How long the crash-restart cycle waits for an external Redis to come back. */
 const REDIS_RETURN_TIMEOUT_MS = 30_000;
 
@@ -176,6 +185,9 @@ export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArg
       bgworkers: args.bgworkers.map((b) => bgworkerChildSpec(b, args.settings)),
       supervision,
       lastEscalation: null,
+      segmentSize: intSetting(args.settings, 'wal_segment_size'),
+      startupRuns: 0,
+      crashRestarts: [],
       recovery: null,
     };
     supervision.subscribe((e) => {
@@ -192,6 +204,7 @@ export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArg
       await startSharedMemory(state);
       startPool(state, ctx);
       await state.pool!.start();
+      await runStartup(state);
       await startRoot(state);
     } catch (err) {
       elog('fatal', `could not start the cluster: ${err instanceof Error ? err.message : String(err)}`);
@@ -266,11 +279,22 @@ async function handle(state: State, msg: PostmasterMsg, ctx: Ctx): Promise<void>
       if (state.pm === PMState.Run && msg.epoch === state.epoch) await crashRestart(state, ctx, msg.why);
       break;
     case 'root-exited':
-      if (msg.generation === state.rootGeneration && state.pm === PMState.Run) {
+      if (msg.generation !== state.rootGeneration || state.pm !== PMState.Run) break;
+      if (msg.escalated && crashRestartAllowed(state)) {
+        // Children kept crashing (often: shared memory is gone): PostgreSQL's answer to a
+        // crashed auxiliary process is the crash-restart cycle, and so is ours.
+        await crashRestart(state, ctx, `the supervision tree gave up (${msg.reason})`);
+      } else {
         await shutdown(state, 'fast', `the supervision tree gave up (${msg.reason})`);
         ctx.stopSelf();
       }
       break;
+    case 'checkpoint': {
+      const ref = state.pm === PMState.Run ? state.root?.whereis('checkpointer') : null;
+      if (!ref) throw new Error(`cannot run a checkpoint while the postmaster is in state ${state.pm}`);
+      ctx.reply(await state.node.ask(ref, { op: 'checkpoint', reason: 'requested' }, CHECKPOINT_TIMEOUT_MS));
+      break;
+    }
     case 'reinit':
       await reinitAttempt(state, ctx);
       break;
@@ -422,8 +446,41 @@ function rootSpec(state: State): SupervisorSpec {
     intensity: { maxRestarts: intSetting(state.settings, 'supervisor_max_restarts'), withinMs: intSetting(state.settings, 'supervisor_restart_window') },
     backoff: defaultBackoff,
     autoShutdown: 'any_significant',
-    children: [...state.bgworkers],
+    children: [...auxiliaryChildren(state), ...state.bgworkers],
   };
+}
+
+/** The auxiliary processes, in start order: the WAL writer first, so that it stops last. */
+function auxiliaryChildren(state: State): ChildSpec[] {
+  const args = { dataDir: state.args.dataDir, redisAddress: state.redisAddress, keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:', segmentSize: state.segmentSize };
+  const child = (role: string, extra: JsonObject): ChildSpec => ({
+    id: role,
+    restart: 'permanent',
+    shutdownMs: intSetting(state.settings, 'shutdown_timeout'),
+    start: { kind: role, role, name: role, placement: 'worker', args: { ...args, ...extra } },
+  });
+  return [
+    child('walwriter', {}),
+    child('checkpointer', { checkpointTimeoutMs: intSetting(state.settings, 'checkpoint_timeout'), maxWalSize: intSetting(state.settings, 'max_wal_size') }),
+  ];
+}
+
+/**
+ * Runs the startup actor (crash recovery) on a worker and waits for it: the
+ * supervision tree starts only on recovered, seeded shared memory.
+ */
+async function runStartup(state: State): Promise<void> {
+  const w = await state.pool!.leastLoaded();
+  const ref = { node: w.id, path: `startup#${++state.startupRuns}` };
+  const args = { dataDir: state.args.dataDir, redisAddress: state.redisAddress, keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:', segmentSize: state.segmentSize };
+  await state.node.control(w.id, { op: 'spawn', kind: 'startup', path: ref.path, args, meta: { role: 'startup', name: 'startup', restarts: 0 } }, SHMEM_TIMEOUT_MS);
+  try {
+    const report = (await state.node.ask(ref, { op: 'recover' }, RECOVERY_TIMEOUT_MS)) as StartupReport;
+    state.segmentSize = report.segmentSize;
+    elog('log', `database system was ${report.crashed ? 'interrupted; recovered' : 'shut down cleanly'}: redo of ${report.records} WAL records from ${report.redoLsn} to ${report.endLsn}${report.stop === 'end' ? '' : ` (stopped at a ${report.stop} record: ${report.detail})`}`);
+  } finally {
+    await state.node.control(w.id, { op: 'stop', path: ref.path, timeoutMs: SHMEM_TIMEOUT_MS }, 2 * SHMEM_TIMEOUT_MS).catch(() => undefined);
+  }
 }
 
 async function startRoot(state: State): Promise<void> {
@@ -431,7 +488,12 @@ async function startRoot(state: State): Promise<void> {
   const generation = ++state.rootGeneration;
   state.root = root;
   void root.exited.then((reason) =>
-    state.node.tell(state.self, { type: 'root-exited', generation, reason: reason.kind === 'crash' ? reason.error.message : (state.lastEscalation ?? describeExit(reason)) }),
+    state.node.tell(state.self, {
+      type: 'root-exited',
+      generation,
+      escalated: reason.kind === 'crash',
+      reason: reason.kind === 'crash' ? reason.error.message : (state.lastEscalation ?? describeExit(reason)),
+    }),
   );
   await root.start();
 }
@@ -446,6 +508,7 @@ async function startRoot(state: State): Promise<void> {
  */
 async function crashRestart(state: State, ctx: Ctx, why: string): Promise<void> {
   elog('log', `${why}; terminating any other active server processes`);
+  state.crashRestarts.push(Date.now());
   setState(state, PMState.CrashRestart);
   state.args.events.next({ type: 'crash-restart', phase: 'begin', reason: why, at: Date.now() });
   const root = state.root;
@@ -466,12 +529,21 @@ async function crashRestart(state: State, ctx: Ctx, why: string): Promise<void> 
   ctx.node.tell(ctx.self, { type: 'reinit' });
 }
 
+/** More crash-restart cycles than supervisor_max_restarts within the window: shut down instead. */
+function crashRestartAllowed(state: State): boolean {
+  const now = Date.now();
+  const window = intSetting(state.settings, 'supervisor_restart_window');
+  state.crashRestarts = state.crashRestarts.filter((t) => t > now - window);
+  return state.crashRestarts.length < intSetting(state.settings, 'supervisor_max_restarts');
+}
+
 async function reinitAttempt(state: State, ctx: Ctx): Promise<void> {
   const recovery = state.recovery;
   if (state.pm !== PMState.CrashRestart || !recovery) return;
   recovery.attempts++;
   try {
     await startSharedMemory(state);
+    await runStartup(state);
     await startRoot(state);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -540,6 +612,12 @@ async function teardown(state: State, how: 'orderly' | 'immediate'): Promise<voi
   state.root = null;
   state.rootGeneration++;
   if (how === 'orderly') {
+    const ckpt = root?.whereis('checkpointer');
+    if (ckpt) {
+      await state.node
+        .ask(ckpt, { op: 'checkpoint', reason: 'shutdown' }, CHECKPOINT_TIMEOUT_MS)
+        .catch((err: unknown) => elog('warning', `shutdown checkpoint failed: ${err instanceof Error ? err.message : String(err)}`));
+    }
     await root?.stop();
     await state.pool?.waitExit(intSetting(state.settings, 'shutdown_timeout'));
     if (!state.redis && state.shmem) await askShmem(state, { op: 'destroy' }).catch((err: unknown) => elog('warning', `could not remove the cluster's Redis keys: ${String(err)}`));

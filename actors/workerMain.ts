@@ -1,6 +1,6 @@
 /*
  * The program of a worker process: hosts actors placed here by the postmaster
- * (background workers now; backends and auxiliary processes as they come)
+ * (startup, WAL writer, checkpointer, background workers; backends to come)
  * and keeps their proc registry entries in Redis.
  *
  * Lifecycle: forked by the postmaster's worker pool (node:cluster), with the
@@ -24,6 +24,9 @@ import { describeExit } from '../supervision/types.ts';
 import { elog, LEVELS, setLogMinMessages } from '../utils/elog.ts';
 import type { Level } from '../utils/elog.ts';
 import { bgworker } from './bgworker.ts';
+import { checkpointer } from './checkpointer.ts';
+import { startup } from './startup.ts';
+import { walWriter } from './walWriter.ts';
 
 const STATS_INTERVAL_MS = 1000;
 
@@ -52,6 +55,9 @@ function procId(path: string): string {
 
 await startWorkerProcess(async (node) => {
   node.registerKind('bgworker', bgworker);
+  node.registerKind('startup', startup);
+  node.registerKind('walwriter', walWriter);
+  node.registerKind('checkpointer', checkpointer);
   node.lifecycle$.subscribe((ev) => {
     const id = procId(ev.ref.path);
     switch (ev.type) {

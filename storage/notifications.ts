@@ -25,7 +25,9 @@ export class SharedNotifications {
   ) {}
 
   static async start(redis: Redis, keys: Keys): Promise<SharedNotifications> {
-    const sub = redis.duplicate({ connectionName: `${redis.options.connectionName ?? 'actorgres'}:sub`, maxRetriesPerRequest: null });
+    // Bounded like every command: an unreachable Redis fails the start instead of hanging it.
+    // Once subscribed, ioredis subscribes again by itself after each reconnection.
+    const sub = redis.duplicate({ connectionName: `${redis.options.connectionName ?? 'actorgres'}:sub` });
     sub.on('error', () => undefined); // reconnects by itself; waiters re-check on 'ready'
     const n = new SharedNotifications(redis, sub, keys);
     sub.on('message', (channel: string, message: string) => {

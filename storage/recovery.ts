@@ -34,6 +34,7 @@ import { walDir } from './walFlush.ts';
 export const CONTROL_VERSION = 1;
 
 export interface RecoveryResult {
+  segmentSize: number;
   /** Where WAL ends: the next record goes here. */
   endLsn: number;
   redoLsn: number;
@@ -53,8 +54,9 @@ export interface RecoveryResult {
 export type RecoveryLog = (message: string) => void;
 
 export async function recover(dataDir: string, segSize: number, log: RecoveryLog): Promise<RecoveryResult> {
+  // The segment size is fixed when the cluster first starts (initdb's --wal-segsize): the control file has it.
   const control: ControlData = readControlFile(dataDir) ?? freshControl(segSize);
-  if (control.segmentSize !== segSize) throw new Error(`the control file says WAL segments are ${control.segmentSize} bytes, the configuration ${segSize}`);
+  segSize = control.segmentSize;
   const crashed = control.state !== 'shut down';
   if (crashed) await writeControlFile(dataDir, { ...control, state: 'in crash recovery' });
   const clog = await readClog(dataDir);
@@ -132,6 +134,7 @@ export async function recover(dataDir: string, segSize: number, log: RecoveryLog
   await writeControlFile(dataDir, { ...control, state: 'in production', checkpointLsn: endLsn, redoLsn: endLsn, nextXid, nextRelId: relmap.nextRelId, time: Date.now() });
   await removeSegmentsBefore(walDir(dataDir), segSize, endLsn);
   return {
+    segmentSize: segSize,
     endLsn,
     redoLsn: control.redoLsn,
     nextXid,

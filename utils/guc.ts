@@ -19,7 +19,7 @@ interface GucBase {
   description: string;
 }
 type GucDef =
-  | (GucBase & { type: 'int'; default: number; min: number; max: number; unit?: 'ms' })
+  | (GucBase & { type: 'int'; default: number; min: number; max: number; unit?: 'ms' | 'bytes' })
   | (GucBase & { type: 'bool'; default: boolean })
   | (GucBase & { type: 'string'; default: string })
   | (GucBase & { type: 'enum'; default: string; values: readonly string[] });
@@ -91,6 +91,10 @@ export const GUC_DEFS: readonly GucDef[] = [
     context: 'sighup',
     description: 'how long an actor may take to stop before it is killed',
   },
+  { name: 'wal_segment_size', type: 'int', default: 16 * 1024 * 1024, min: 1024 * 1024, max: 1024 * 1024 * 1024, unit: 'bytes', context: 'postmaster', description: 'size of a WAL segment file; fixed when the cluster first starts (a power of two)' },
+  { name: 'checkpoint_timeout', type: 'int', default: 300_000, min: 1000, max: 86_400_000, unit: 'ms', context: 'sighup', description: 'time between automatic checkpoints' },
+  { name: 'max_wal_size', type: 'int', default: 1024 * 1024 * 1024, min: 2 * 1024 * 1024, max: 2 ** 40, unit: 'bytes', context: 'sighup', description: 'WAL written since the last checkpoint that triggers a new one' },
+  { name: 'synchronous_commit', type: 'bool', default: true, context: 'sighup', description: 'COMMIT waits until its WAL is flushed (off: acknowledged at once, flushed by the WAL writer right after)' },
   { name: 'log_min_messages', type: 'enum', default: 'warning', values: LEVELS, context: 'sighup', description: 'lowest level written to the server log' },
 ];
 
@@ -166,15 +170,20 @@ export function resolveWorkers(settings: Settings): number {
   return n > 0 ? n : availableParallelism();
 }
 
-function parseInteger(raw: string, unit?: 'ms'): number | null {
-  const m = /^\s*(-?\d+)\s*([a-z]*)\s*$/i.exec(raw);
+const UNIT_FACTORS: Record<'ms' | 'bytes', Record<string, number>> = {
+  ms: { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 },
+  // PostgreSQL's memory units are case-sensitive and binary: kB, MB, GB, TB.
+  bytes: { B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 },
+};
+
+function parseInteger(raw: string, unit?: 'ms' | 'bytes'): number | null {
+  const m = /^\s*(-?\d+)\s*([a-zA-Z]*)\s*$/.exec(raw);
   if (!m) return null;
   const n = Number(m[1]);
-  const suffix = m[2]!.toLowerCase();
+  const suffix = m[2]!;
   if (!suffix) return Number.isSafeInteger(n) ? n : null;
-  if (unit !== 'ms') return null;
-  const factor: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
-  const f = factor[suffix];
+  if (!unit) return null;
+  const f = UNIT_FACTORS[unit][unit === 'ms' ? suffix.toLowerCase() : suffix];
   return f === undefined ? null : n * f;
 }
 
