@@ -108,7 +108,12 @@ export class Cluster {
 
   /** Runs a checkpoint now (SQL's CHECKPOINT) and returns what it did. */
   async checkpoint(): Promise<{ redoLsn: number; checkpointLsn: number; pagesWritten: number; segmentsRemoved: number }> {
-    return (await this.node.ask(this.pm, { type: 'checkpoint' }, 60 * 60_000)) as unknown as { redoLsn: number; checkpointLsn: number; pagesWritten: number; segmentsRemoved: number };
+    return (await this.node.ask(this.pm, { type: 'checkpoint' }, 60 * 60_000)) as unknown as {
+      redoLsn: number;
+      checkpointLsn: number;
+      pagesWritten: number;
+      segmentsRemoved: number;
+    };
   }
 
   /**
@@ -118,7 +123,12 @@ export class Cluster {
    */
   async storage(): Promise<StorageEngine> {
     const status = await this.status();
-    return StorageEngine.open({ dataDir: this.dataDir, redisAddress: status.redis.startsWith('unix:') ? status.redis : this.redisUrl, keyPrefix: this.keyPrefix, name: `actorgres:embedded:${process.pid}` });
+    return StorageEngine.open({
+      dataDir: this.dataDir,
+      redisAddress: status.redis.startsWith('unix:') ? status.redis : this.redisUrl,
+      keyPrefix: this.keyPrefix,
+      name: `actorgres:embedded:${process.pid}`,
+    });
   }
 
   /** Starts a background worker now (PostgreSQL's RegisterDynamicBackgroundWorker). */

@@ -42,7 +42,12 @@ async function run(state: State, why: string, shutdown: boolean): Promise<Json> 
 
 export const checkpointer: ActorBehavior<State, CheckpointerMsg, Json> = {
   async init(args, ctx) {
-    const engine = await StorageEngine.open({ dataDir: String(args['dataDir']), redisAddress: String(args['redisAddress']), keyPrefix: String(args['keyPrefix']), name: 'actorgres:checkpointer' });
+    const engine = await StorageEngine.open({
+      dataDir: String(args['dataDir']),
+      redisAddress: String(args['redisAddress']),
+      keyPrefix: String(args['keyPrefix']),
+      name: 'actorgres:checkpointer',
+    });
     const state: State = {
       engine,
       segmentSize: Number(args['segmentSize']),

@@ -477,7 +477,10 @@ async function runStartup(state: State): Promise<void> {
   try {
     const report = (await state.node.ask(ref, { op: 'recover' }, RECOVERY_TIMEOUT_MS)) as StartupReport;
     state.segmentSize = report.segmentSize;
-    elog('log', `database system was ${report.crashed ? 'interrupted; recovered' : 'shut down cleanly'}: redo of ${report.records} WAL records from ${report.redoLsn} to ${report.endLsn}${report.stop === 'end' ? '' : ` (stopped at a ${report.stop} record: ${report.detail})`}`);
+    elog(
+      'log',
+      `database system was ${report.crashed ? 'interrupted; recovered' : 'shut down cleanly'}: redo of ${report.records} WAL records from ${report.redoLsn} to ${report.endLsn}${report.stop === 'end' ? '' : ` (stopped at a ${report.stop} record: ${report.detail})`}`,
+    );
   } finally {
     await state.node.control(w.id, { op: 'stop', path: ref.path, timeoutMs: SHMEM_TIMEOUT_MS }, 2 * SHMEM_TIMEOUT_MS).catch(() => undefined);
   }

@@ -29,7 +29,12 @@ interface State {
 
 export const walWriter: ActorBehavior<State, WalWriterMsg, Json> = {
   async init(args, ctx) {
-    const engine = await StorageEngine.open({ dataDir: String(args['dataDir']), redisAddress: String(args['redisAddress']), keyPrefix: String(args['keyPrefix']), name: 'actorgres:walwriter' });
+    const engine = await StorageEngine.open({
+      dataDir: String(args['dataDir']),
+      redisAddress: String(args['redisAddress']),
+      keyPrefix: String(args['keyPrefix']),
+      name: 'actorgres:walwriter',
+    });
     const flusher = await WalFlusher.open(engine, Number(args['segmentSize']));
     const abort = new AbortController();
     const running = flusher.run(abort.signal).catch((err: unknown) => ctx.node.tell(ctx.self, { op: 'failed', error: errorInfo(err) as ErrorInfo & { [k: string]: Json } }));

@@ -39,7 +39,10 @@ export interface CheckpointHooks {
 
 export async function checkpoint(engine: StorageEngine, segSize: number, shutdown: boolean, hooks: CheckpointHooks = {}): Promise<CheckpointResult> {
   const keys = engine.keys;
-  const begin = replyArray(await engine.script('checkpointBegin', [keys.walInsert(), keys.ckptRedo(), keys.dirty(), keys.xidNext(), keys.committing()], [keys.prefix]), 'checkpointBegin');
+  const begin = replyArray(
+    await engine.script('checkpointBegin', [keys.walInsert(), keys.ckptRedo(), keys.dirty(), keys.xidNext(), keys.committing()], [keys.prefix]),
+    'checkpointBegin',
+  );
   const redoLsn = replyInt(begin[0], 'checkpointBegin');
   const nextXid = replyInt(begin[1], 'checkpointBegin');
   const nextRelId = replyInt(begin[2], 'checkpointBegin');

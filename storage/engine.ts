@@ -25,10 +25,13 @@ export interface EngineOptions {
   keyPrefix: string;
   /** Connection name shown by CLIENT LIST. */
   name: string;
+  /** How long a row-lock wait lasts before the deadlock check (PostgreSQL's deadlock_timeout). */
+  deadlockTimeoutMs?: number;
 }
 
 export class StorageEngine {
   private readonly files = new Map<number, Promise<RelationFile>>();
+  deadlockTimeoutMs = 1000;
 
   private constructor(
     readonly dataDir: string,
@@ -43,14 +46,17 @@ export class StorageEngine {
     redis.on('error', () => undefined); // failures surface as rejected commands
     const keys = new Keys(opts.keyPrefix);
     const notifications = await SharedNotifications.start(redis, keys);
-    return new StorageEngine(opts.dataDir, redis, keys, notifications, defineScripts(redis));
+    const engine = new StorageEngine(opts.dataDir, redis, keys, notifications, defineScripts(redis));
+    if (opts.deadlockTimeoutMs !== undefined) engine.deadlockTimeoutMs = opts.deadlockTimeoutMs;
+    return engine;
   }
 
   /** Runs a Lua command by name (the wrappers in this folder check its reply). */
   script(name: string, keys: string[], args: Array<string | number | Buffer>): Promise<unknown> {
     const call = this.scripts.get(name);
     if (!call) throw new Error(`Lua script ${name} is not loaded`);
-    return call(keys, args);
+    if (this.notifications.lost) return Promise.reject(this.notifications.lost);
+    return this.notifications.guard(call(keys, args));
   }
 
   begin(isolation: Isolation = 'read committed', opts: { synchronousCommit?: boolean } = {}): Transaction {
@@ -67,7 +73,7 @@ export class StorageEngine {
   }
 
   async relationId(name: string): Promise<number | null> {
-    const id = await this.redis.hget(this.keys.rels(), name);
+    const id = await this.notifications.guard(this.redis.hget(this.keys.rels(), name));
     return id === null ? null : Number(id);
   }
 

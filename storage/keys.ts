@@ -19,6 +19,7 @@
  *   {p}xid:next         string  next transaction id (64-bit range, JS-safe below 2^53)
  *   {p}procarray        zset    running transaction ids; their end is published on {p}xact:end
  *   {p}committing       zset    xid -> LSN of its commit record, while the commit waits for its flush
+ *   {p}waitsfor         hash    waiter xid -> xid it waits for (pg_locks' waiting rows; deadlock detection)
  *   {p}clog:{n}         string  2 bits per xid (committed, aborted), 2^20 xids per chunk
  *   {p}rels             hash    relation name -> relation id
  *   {p}relid:next       string  next relation id
@@ -90,6 +91,11 @@ export class Keys {
 
   committing(): string {
     return `${this.prefix}committing`;
+  }
+
+  /** Wait-for graph: waiter xid -> the xid it waits for (deadlock detection). */
+  waitsFor(): string {
+    return `${this.prefix}waitsfor`;
   }
 
   /** Pub/sub channel: the xid of every transaction that ended. */

@@ -7,9 +7,14 @@
  *
  * After a reconnection messages may have been missed: the flushed LSN is read
  * again, and every xid waiter re-checks whether its transaction still runs.
+ * If Redis came back with another epoch, shared memory was lost: every wait
+ * fails and the engine refuses further work (PostgreSQL terminates every
+ * session in its crash-restart cycle too). A committer waiting for a flush
+ * must never be woken by the new WAL reaching the position its lost record had.
  */
 import type { Redis } from 'ioredis';
 import { BehaviorSubject, Subject, filter, firstValueFrom, merge } from 'rxjs';
+import { StorageError } from './errors.ts';
 import type { Keys } from './keys.ts';
 
 export class SharedNotifications {
@@ -17,12 +22,23 @@ export class SharedNotifications {
   readonly flushed$ = new BehaviorSubject<number>(0);
   private readonly ended$ = new Subject<number>();
   private readonly resync$ = new Subject<void>();
+  /** Errors every wait once the engine closes: nobody waits forever on a dead cluster. */
+  private readonly closed$ = new Subject<never>();
+  private readonly closedPromise: Promise<never> = new Promise<never>((_, reject) => this.closed$.subscribe({ error: reject }));
+
+  /** Set once shared memory was found lost (or the engine closed): the reason every wait fails with. */
+  lost: StorageError | null = null;
+  private epoch: string | null = null;
+  /** Between a disconnection and the epoch check after it, wake nobody: the news may be from another Redis. */
+  private suspect = false;
 
   private constructor(
     private readonly redis: Redis,
     private readonly sub: Redis,
     private readonly keys: Keys,
-  ) {}
+  ) {
+    this.closedPromise.catch(() => undefined); // observed here, so closing never leaves an unhandled rejection
+  }
 
   static async start(redis: Redis, keys: Keys): Promise<SharedNotifications> {
     // Bounded like every command: an unreachable Redis fails the start instead of hanging it.
@@ -31,24 +47,36 @@ export class SharedNotifications {
     sub.on('error', () => undefined); // reconnects by itself; waiters re-check on 'ready'
     const n = new SharedNotifications(redis, sub, keys);
     sub.on('message', (channel: string, message: string) => {
+      if (n.suspect) return; // re-read after the epoch check
       if (channel === keys.walFlushedChannel()) n.advance(Number(message));
       else if (channel === keys.xactEndChannel()) n.ended$.next(Number(message));
     });
+    sub.on('close', () => (n.suspect = true));
     let first = true;
     sub.on('ready', () => {
       if (first) return void (first = false);
-      void n.refreshFlushed().catch(() => undefined);
-      n.resync$.next();
+      void n.afterReconnect().catch(() => undefined);
     });
     await sub.subscribe(keys.walFlushedChannel(), keys.xactEndChannel());
+    n.epoch = await redis.get(keys.epoch());
     await n.refreshFlushed();
     return n;
+  }
+
+  /**
+   * Settles like `p`, or rejects when the engine closes or shared memory is
+   * lost. ioredis leaves a command queued while it waits to reconnect even
+   * after disconnect(), so every Redis call of the engine goes through here.
+   */
+  guard<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.closedPromise]);
   }
 
   /** Resolves once WAL is flushed at or past `lsn`. */
   async waitForFlush(lsn: number): Promise<void> {
     if (this.flushed$.value >= lsn) return;
-    const reached = firstValueFrom(this.flushed$.pipe(filter((v) => v >= lsn)));
+    const reached = firstValueFrom(merge(this.flushed$.pipe(filter((v) => v >= lsn)), this.closed$));
+    reached.catch(() => undefined); // observed below; never left unhandled if refresh throws
     await this.refreshFlushed(); // a flush published before we subscribed
     await reached;
   }
@@ -56,19 +84,39 @@ export class SharedNotifications {
   /** Resolves once transaction `xid` is no longer running. */
   async waitForXactEnd(xid: number): Promise<void> {
     for (;;) {
-      const woken = firstValueFrom(merge(this.ended$.pipe(filter((x) => x === xid)), this.resync$));
-      if ((await this.redis.zscore(this.keys.procarray(), String(xid))) === null) return;
+      const woken = firstValueFrom(merge(this.ended$.pipe(filter((x) => x === xid)), this.resync$, this.closed$));
+      woken.catch(() => undefined); // observed below, or not needed
+      if ((await this.guard(this.redis.zscore(this.keys.procarray(), String(xid)))) === null) return;
       await woken;
     }
   }
 
   async close(): Promise<void> {
     this.sub.disconnect();
+    this.fail(new StorageError('57P01', 'the storage engine was closed while waiting (the session is terminated)'));
     this.flushed$.complete();
   }
 
+  private fail(err: StorageError): void {
+    if (this.lost) return;
+    this.lost = err;
+    this.closed$.error(err);
+  }
+
+  private async afterReconnect(): Promise<void> {
+    const epoch = await this.redis.get(this.keys.epoch());
+    if (epoch !== this.epoch) {
+      this.fail(new StorageError('57P02', 'terminating connection because shared memory (Redis) was lost; the cluster is running crash recovery'));
+      return;
+    }
+    this.suspect = false;
+    await this.refreshFlushed();
+    this.resync$.next();
+  }
+
   private async refreshFlushed(): Promise<void> {
-    this.advance(Number((await this.redis.get(this.keys.walFlush())) ?? '0'));
+    const flushed = Number((await this.guard(this.redis.get(this.keys.walFlush()))) ?? '0');
+    if (!this.suspect) this.advance(flushed);
   }
 
   private advance(lsn: number): void {

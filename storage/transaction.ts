@@ -183,6 +183,37 @@ export class Transaction {
     if (this.state !== 'active') throw new StorageError('25P02', `transaction is ${this.state}`);
   }
 
+  /**
+   * Waits for transaction `holder` to end. After deadlock_timeout it walks the
+   * wait-for graph once; if the wait closes a cycle, this transaction is the
+   * victim: it aborts (releasing its row locks) and fails with 40P01.
+   */
+  private async waitFor(holder: number): Promise<void> {
+    const keys = this.engine.keys;
+    if (this.xid === 0) return this.engine.notifications.waitForXactEnd(holder); // holds nothing: cannot close a cycle
+    if (replyInt(await this.engine.script('lockWaitBegin', [keys.waitsFor(), keys.procarray()], [this.xid, holder]), 'lockWaitBegin') === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadlock = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void this.engine.script('deadlockCheck', [keys.waitsFor(), keys.procarray()], [this.xid]).then(
+          (r) => {
+            if (replyInt(r, 'deadlockCheck') === 1) reject(deadlockDetected(this.xid, holder));
+          },
+          (err: unknown) => reject(err),
+        );
+      }, this.engine.deadlockTimeoutMs);
+    });
+    try {
+      await Promise.race([this.engine.notifications.waitForXactEnd(holder), deadlock]);
+    } catch (err) {
+      if (err instanceof StorageError && err.sqlstate === '40P01') await this.abort();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      await this.engine.script('lockWaitEnd', [keys.waitsFor()], [this.xid, holder]);
+    }
+  }
+
   /** Runs a heap-changing script; a non-negative first element is success (the xid). */
   private async heapWrite(script: string, relid: number, args: Array<string | number>): Promise<Refusal | { ok: true; values: number[] }> {
     const reply = replyArray(await this.engine.script(script, this.engine.keys.heapWriteBlock(relid), [this.engine.keys.prefix, this.xid, this.cid, relid, ...args]), script);
@@ -204,7 +235,7 @@ export class Transaction {
         await this.engine.loadPage(relid, replyInt(r.arg, what));
         return undefined;
       case ScriptCode.Wait:
-        await this.engine.notifications.waitForXactEnd(replyInt(r.arg, what));
+        await this.waitFor(replyInt(r.arg, what));
         return undefined;
       case ScriptCode.Updated: {
         const next = replyString(r.arg, what);
@@ -219,6 +250,10 @@ export class Transaction {
         throw scriptFailure(r.code, what);
     }
   }
+}
+
+function deadlockDetected(xid: number, holder: number): StorageError {
+  return new StorageError('40P01', `deadlock detected: transaction ${xid} waits for transaction ${holder}, which waits for it`);
 }
 
 interface Refusal {

@@ -19,7 +19,10 @@ test('an embedded cluster starts workers, a background worker and a private Redi
   t.like(reply, { served: 1, restarts: 0 });
   const socket = status.redis.slice('unix:'.length);
   const ids = execFileSync('redis-cli', ['-s', socket, 'SMEMBERS', 'ag:procs']).toString().trim().split('\n').sort();
-  t.deepEqual(ids, ['bgworker:counter', 'checkpointer:checkpointer', 'postmaster', 'walwriter:walwriter', `worker:${status.workers[0]!.node}`, `worker:${status.workers[1]!.node}`].sort());
+  t.deepEqual(
+    ids,
+    ['bgworker:counter', 'checkpointer:checkpointer', 'postmaster', 'walwriter:walwriter', `worker:${status.workers[0]!.node}`, `worker:${status.workers[1]!.node}`].sort(),
+  );
   t.true(existsSync(join(dataDir, 'postmaster.pid')));
   t.is(await cluster.stop({ mode: 'fast' }), 'fast shutdown request');
   t.false(existsSync(join(dataDir, 'postmaster.pid')));

@@ -110,3 +110,28 @@ async function collect(it: AsyncIterable<{ data: string }>): Promise<string[]> {
   for await (const r of it) out.push(r.data);
   return out;
 }
+
+test('two crossing row-lock waits end with exactly one 40P01, within 2 x deadlock_timeout, and the other transaction goes on', async (t) => {
+  const { engine } = await storageRig(t);
+  engine.deadlockTimeoutMs = 200;
+  const rel = await engine.createRelation('t');
+  const setup = engine.begin();
+  const a = await setup.insert(rel, 'a');
+  const b = await setup.insert(rel, 'b');
+  await setup.commit();
+  const t1 = engine.begin();
+  const t2 = engine.begin();
+  t.is((await t1.update(rel, a, 'a1')).status, 'done');
+  t.is((await t2.update(rel, b, 'b2')).status, 'done');
+  const started = performance.now();
+  const outcomes = await Promise.allSettled([t1.update(rel, b, 'b1').then(async (r) => (await t1.commit(), r)), t2.update(rel, a, 'a2').then(async (r) => (await t2.commit(), r))]);
+  const elapsed = performance.now() - started;
+  const failed = outcomes.filter((o) => o.status === 'rejected');
+  t.is(failed.length, 1, 'exactly one victim');
+  t.is(((failed[0] as PromiseRejectedResult).reason as StorageError).sqlstate, '40P01');
+  t.log(`deadlock resolved after ${elapsed.toFixed(0)} ms (deadlock_timeout 200 ms)`);
+  const survivor = outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<{ status: string }>;
+  t.is(survivor.value.status, 'done', 'the victim aborted, so the survivor takes the row');
+  const check = engine.begin();
+  t.is((await collect(check.scan(rel))).length, 2);
+});
