@@ -58,12 +58,17 @@ export class WalFlusher {
     const entries = await this.engine.redis.lrangeBuffer(keys.walBuffer(), 0, BATCH - 1);
     if (entries.length === 0) return 0;
     const first = entries[0]!.readDoubleLE(0);
+    // One write for the whole batch: per-record writes cost more than the fdatasync.
+    const frames: Buffer[] = [];
+    let next = this.writer.position;
     for (const e of entries) {
       const lsn = e.readDoubleLE(0);
-      if (lsn !== this.writer.position) throw new Error(`WAL buffer entry at ${lsn} does not follow the written position ${this.writer.position}`);
-      const payload = e.subarray(ENTRY_PREFIX);
-      void this.writer.append(encodeRecord({ lsn, xid: e.readDoubleLE(8), rmgr: e.readUInt8(16), info: e.readUInt8(17), payload }));
+      if (lsn !== next) throw new Error(`WAL buffer entry at ${lsn} does not follow the written position ${next}`);
+      const frame = encodeRecord({ lsn, xid: e.readDoubleLE(8), rmgr: e.readUInt8(16), info: e.readUInt8(17), payload: e.subarray(ENTRY_PREFIX) });
+      frames.push(frame);
+      next += frame.length;
     }
+    await this.writer.append(Buffer.concat(frames));
     const flushed = await this.writer.flush();
     const r = replyInt(await this.engine.script('walFlushed', [keys.walBuffer(), keys.walFlush()], [keys.prefix, entries.length, flushed, first]), 'walFlushed');
     if (r < 0) throw scriptFailure(r, 'walFlushed');
