@@ -96,6 +96,11 @@ export const checkpointer: ActorBehavior<State, CheckpointerMsg, Json> = {
     return state;
   },
 
+  /** A stop interrupts a checkpoint in progress: the previous one stays in force. */
+  interrupt(state) {
+    void state.engine.close();
+  },
+
   async terminate(state) {
     state.cancelTimer();
     state.watch?.unsubscribe();

@@ -461,6 +461,7 @@ function auxiliaryChildren(state: State): ChildSpec[] {
   });
   return [
     child('walwriter', {}),
+    child('bgwriter', {}),
     child('checkpointer', { checkpointTimeoutMs: intSetting(state.settings, 'checkpoint_timeout'), maxWalSize: intSetting(state.settings, 'max_wal_size') }),
   ];
 }
@@ -472,7 +473,13 @@ function auxiliaryChildren(state: State): ChildSpec[] {
 async function runStartup(state: State): Promise<void> {
   const w = await state.pool!.leastLoaded();
   const ref = { node: w.id, path: `startup#${++state.startupRuns}` };
-  const args = { dataDir: state.args.dataDir, redisAddress: state.redisAddress, keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:', segmentSize: state.segmentSize };
+  const args = {
+    dataDir: state.args.dataDir,
+    redisAddress: state.redisAddress,
+    keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:',
+    segmentSize: state.segmentSize,
+    sharedBuffers: Math.floor(intSetting(state.settings, 'shared_buffers') / 8192),
+  };
   await state.node.control(w.id, { op: 'spawn', kind: 'startup', path: ref.path, args, meta: { role: 'startup', name: 'startup', restarts: 0 } }, SHMEM_TIMEOUT_MS);
   try {
     const report = (await state.node.ask(ref, { op: 'recover' }, RECOVERY_TIMEOUT_MS)) as StartupReport;

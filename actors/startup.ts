@@ -40,18 +40,25 @@ interface State {
   redisAddress: string;
   keyPrefix: string;
   segmentSize: number;
+  sharedBuffers: number;
 }
 
 export const startup: ActorBehavior<State, StartupMsg, StartupReport> = {
   init(args) {
-    return { dataDir: String(args['dataDir']), redisAddress: String(args['redisAddress']), keyPrefix: String(args['keyPrefix']), segmentSize: Number(args['segmentSize']) };
+    return {
+      dataDir: String(args['dataDir']),
+      redisAddress: String(args['redisAddress']),
+      keyPrefix: String(args['keyPrefix']),
+      segmentSize: Number(args['segmentSize']),
+      sharedBuffers: Number(args['sharedBuffers']),
+    };
   },
 
   async receive(state, _msg, ctx) {
     const r = await recover(state.dataDir, state.segmentSize, (line) => elog('log', line));
     const redis = connectRedis(state.redisAddress, 'actorgres:startup');
     try {
-      await seedSharedState(redis, new Keys(state.keyPrefix), r);
+      await seedSharedState(redis, new Keys(state.keyPrefix), r, state.sharedBuffers);
     } finally {
       redis.disconnect();
     }

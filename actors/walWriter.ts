@@ -47,6 +47,11 @@ export const walWriter: ActorBehavior<State, WalWriterMsg, Json> = {
     return state;
   },
 
+  interrupt(state) {
+    state.abort.abort();
+    void state.engine.close(); // fails whatever the loop waits for in Redis
+  },
+
   async terminate(state) {
     state.abort.abort();
     await state.running;

@@ -24,6 +24,7 @@ import { describeExit } from '../supervision/types.ts';
 import { elog, LEVELS, setLogMinMessages } from '../utils/elog.ts';
 import type { Level } from '../utils/elog.ts';
 import { bgworker } from './bgworker.ts';
+import { bgwriter } from './bgwriter.ts';
 import { checkpointer } from './checkpointer.ts';
 import { startup } from './startup.ts';
 import { walWriter } from './walWriter.ts';
@@ -58,6 +59,7 @@ await startWorkerProcess(async (node) => {
   node.registerKind('startup', startup);
   node.registerKind('walwriter', walWriter);
   node.registerKind('checkpointer', checkpointer);
+  node.registerKind('bgwriter', bgwriter);
   node.lifecycle$.subscribe((ev) => {
     const id = procId(ev.ref.path);
     switch (ev.type) {

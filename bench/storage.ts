@@ -492,7 +492,7 @@ async function main(): Promise<void> {
     mkdirSync(join(dataDir, 'global'), { recursive: true });
     const recovery = await recover(dataDir, SEG, () => undefined);
     engine = await StorageEngine.open({ dataDir, redisAddress, keyPrefix: 'ag:', name: 'bench' });
-    await seedSharedState(engine.redis, engine.keys, recovery);
+    await seedSharedState(engine.redis, engine.keys, recovery, 16384);
     const flusher = await WalFlusher.open(engine, SEG);
     const abort = new AbortController();
     const running = flusher.run(abort.signal);

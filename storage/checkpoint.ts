@@ -53,7 +53,7 @@ export async function checkpoint(engine: StorageEngine, segSize: number, shutdow
   for (const member of dirty) {
     const [rel, blk] = member.split(':').map(Number) as [number, number];
     const key = keys.page(rel, blk);
-    const h = await engine.redis.hgetall(key);
+    const h = await engine.guard(engine.redis.hgetall(key));
     if (!h['lsn']) continue; // gone (its relation was dropped)
     const lsn = Number(h['lsn']);
     await engine.notifications.waitForFlush(lsn);
@@ -70,10 +70,10 @@ export async function checkpoint(engine: StorageEngine, segSize: number, shutdow
 
   const lastChunk = Math.floor(Math.max(0, nextXid - 1) / CLOG_CHUNK_XIDS);
   for (let chunk = 0; chunk <= lastChunk; chunk++) {
-    const bytes = await engine.redis.getBuffer(keys.clog(chunk));
+    const bytes = await engine.guard(engine.redis.getBuffer(keys.clog(chunk)));
     if (bytes) await writeClogChunk(engine.dataDir, chunk, bytes);
   }
-  const rels = await engine.redis.hgetall(keys.rels());
+  const rels = await engine.guard(engine.redis.hgetall(keys.rels()));
   await writeRelMap(engine.dataDir, { nextRelId, relations: Object.entries(rels).map(([name, relid]) => ({ relid: Number(relid), name })) });
 
   const rec = replyArray(await engine.script('checkpointRecord', keys.walBlock(), [redoLsn, nextXid, shutdown ? 1 : 0]), 'checkpointRecord');

@@ -32,6 +32,7 @@ export interface EngineOptions {
 export class StorageEngine {
   private readonly files = new Map<number, Promise<RelationFile>>();
   deadlockTimeoutMs = 1000;
+  private closed = false;
 
   private constructor(
     readonly dataDir: string,
@@ -59,6 +60,11 @@ export class StorageEngine {
     return this.notifications.guard(call(keys, args));
   }
 
+  /** A plain Redis command of this engine: settles (rejects) once the engine closes, like every script. */
+  guard<T>(command: Promise<T>): Promise<T> {
+    return this.notifications.guard(command);
+  }
+
   begin(isolation: Isolation = 'read committed', opts: { synchronousCommit?: boolean } = {}): Transaction {
     return new Transaction(this, isolation, opts.synchronousCommit ?? true);
   }
@@ -81,7 +87,7 @@ export class StorageEngine {
   async loadPage(relid: number, blkno: number): Promise<void> {
     const file = await this.relationFile(relid);
     const page = await file.readBlock(blkno);
-    const args: Array<string | number> = [blkno, page?.lsn ?? 0];
+    const args: Array<string | number> = [this.keys.prefix, relid, blkno, page?.lsn ?? 0];
     for (const [slot, bytes] of page?.items ?? []) args.push(slot, bytes.toString('utf8'));
     const r = replyInt(await this.script('loadPage', [this.keys.page(relid, blkno), this.keys.rel(relid)], args), 'loadPage');
     if (r < 0) throw scriptFailure(r, `block ${blkno} of relation ${relid}`);
@@ -96,7 +102,10 @@ export class StorageEngine {
     return f;
   }
 
+  /** Closes the engine; every call still waiting fails. Idempotent. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.notifications.close();
     for (const f of this.files.values()) await (await f).close();
     this.files.clear();

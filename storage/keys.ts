@@ -25,6 +25,8 @@
  *   {p}relid:next       string  next relation id
  *   {p}rel:{relid}      hash    name, nblocks, target (insert block)
  *   {p}page:{rel}:{blk} hash    lsn, free, nslot, s{slot} = "xmin:xmax:cmin:cmax:next|data"
+ *   {p}buffers          list    clock ring of resident pages ("rel:blk"); {p}usage their usage counts
+ *   {p}shared_buffers   string  pages that may stay resident; past it {p}bgwriter:doorbell wakes the evictor
  */
 export class Keys {
   constructor(readonly prefix: string) {
@@ -121,6 +123,20 @@ export class Keys {
 
   page(relid: number, blkno: number): string {
     return `${this.prefix}page:${relid}:${blkno}`;
+  }
+
+  /** Clock ring of resident pages ("rel:blk"). */
+  buffers(): string {
+    return `${this.prefix}buffers`;
+  }
+
+  /** Usage count per resident page. */
+  usage(): string {
+    return `${this.prefix}usage`;
+  }
+
+  bgwriterDoorbell(): string {
+    return `${this.prefix}bgwriter:doorbell`;
   }
 
   /** The WAL key block every WAL-inserting script takes first. */

@@ -10,10 +10,10 @@ import type { Keys } from './keys.ts';
 import type { RecoveryResult } from './recovery.ts';
 import { defineScripts } from './scripts.ts';
 
-export async function seedSharedState(redis: Redis, keys: Keys, r: RecoveryResult): Promise<void> {
+export async function seedSharedState(redis: Redis, keys: Keys, r: RecoveryResult, sharedBuffers: number): Promise<void> {
   const call = defineScripts(redis).get('seedSharedState');
   if (!call) throw new Error('Lua script seedSharedState is not loaded');
-  const args: Array<string | number | Buffer> = [keys.prefix, r.endLsn, r.nextXid, r.nextRelId, r.relations.length];
+  const args: Array<string | number | Buffer> = [keys.prefix, r.endLsn, r.nextXid, r.nextRelId, sharedBuffers, r.relations.length];
   for (const rel of r.relations) args.push(rel.relid, rel.name, rel.nblocks);
   for (const [chunk, bytes] of r.clog) args.push(chunk, bytes);
   const reply = await call([keys.walInsert(), keys.walFlush(), keys.ckptRedo(), keys.xidNext(), keys.relidNext(), keys.rels()], args);

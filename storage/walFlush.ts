@@ -44,7 +44,7 @@ export class WalFlusher {
   ) {}
 
   static async open(engine: StorageEngine, segSize: number, options: WalWriterOptions = {}): Promise<WalFlusher> {
-    const flushed = Number((await engine.redis.get(engine.keys.walFlush())) ?? NaN);
+    const flushed = Number((await engine.guard(engine.redis.get(engine.keys.walFlush()))) ?? NaN);
     if (!Number.isFinite(flushed)) throw new Error('shared memory has no flushed WAL position (recovery did not run)');
     const writer = await WalWriter.open(walDir(engine.dataDir), segSize, flushed, options);
     const blocking = engine.redis.duplicate({ connectionName: `${engine.redis.options.connectionName ?? 'actorgres'}:walwriter`, maxRetriesPerRequest: null });
@@ -55,7 +55,7 @@ export class WalFlusher {
   /** Writes and flushes what is in the buffer now; returns the number of records. */
   async flushOnce(): Promise<number> {
     const keys = this.engine.keys;
-    const entries = await this.engine.redis.lrangeBuffer(keys.walBuffer(), 0, BATCH - 1);
+    const entries = await this.engine.guard(this.engine.redis.lrangeBuffer(keys.walBuffer(), 0, BATCH - 1));
     if (entries.length === 0) return 0;
     const first = entries[0]!.readDoubleLE(0);
     // One write for the whole batch: per-record writes cost more than the fdatasync.
@@ -83,7 +83,7 @@ export class WalFlusher {
     while (!signal.aborted) {
       if ((await this.flushOnce()) > 0) continue;
       try {
-        await this.blocking.blpop(this.engine.keys.walDoorbell(), 0);
+        await this.engine.guard(this.blocking.blpop(this.engine.keys.walDoorbell(), 0));
       } catch (err) {
         if (signal.aborted) break;
         throw err;

@@ -53,6 +53,12 @@ export interface ActorBehavior<S, M extends Json, R extends Json, A = JsonObject
   onSignal?(state: S, signal: Signal, ctx: ActorContext<M, R>): S | Promise<S>;
   /** Called on a requested stop (not after a crash). */
   terminate?(state: S, ctx: ActorContext<M, R>): void | Promise<void>;
+  /**
+   * Called at once when a stop is requested, outside the mailbox, while a
+   * long handler may still be running (PostgreSQL's interrupt on SIGTERM):
+   * cancel what it waits for so that the stop can be handled.
+   */
+  interrupt?(state: S): void;
 }
 
 export type LifecycleEvent =
@@ -76,6 +82,8 @@ interface Hosted {
   meta: SpawnMeta;
   nactRef: nact.Ref<Envelope>;
   done: boolean;
+  /** The state after the last message handled (for interrupt). */
+  state: unknown;
   /** Resolved with the exit reason once the actor has ended. */
   exited: Promise<ExitReason>;
   resolveExit: (reason: ExitReason) => void;
@@ -248,6 +256,7 @@ export class ActorNode {
       behavior,
       meta,
       done: false,
+      state: undefined,
       exited,
       resolveExit,
       nactRef: nact.spawn(this.system, (state: unknown, env: Envelope) => this.handle(hosted, state, env), undefined, {
@@ -271,6 +280,13 @@ export class ActorNode {
     const hosted = this.actors.get(path);
     if (!hosted) return { kind: 'shutdown' };
     nact.dispatch(hosted.nactRef, { k: 'stop' });
+    if (hosted.behavior.interrupt && hosted.state !== undefined) {
+      try {
+        hosted.behavior.interrupt(hosted.state);
+      } catch {
+        // an interrupt that fails leaves the stop to its timeout
+      }
+    }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
     const result = await Promise.race([hosted.exited, timedOut]);
@@ -322,11 +338,11 @@ export class ActorNode {
     try {
       switch (env.k) {
         case 'init':
-          state = await hosted.behavior.init(env.args, ctx);
+          state = hosted.state = await hosted.behavior.init(env.args, ctx);
           if (!hosted.done) this.lifecycle$.next({ type: 'running', ref: hosted.ref, kind: hosted.kind, meta: hosted.meta, at: Date.now() });
           break;
         case 'msg':
-          state = await hosted.behavior.receive(state, env.msg, ctx);
+          state = hosted.state = await hosted.behavior.receive(state, env.msg, ctx);
           if (ask && !ctx.replied) ctx.fail(new Error(`${hosted.ref.path} handled the ask without replying`));
           break;
         case 'signal':

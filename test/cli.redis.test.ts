@@ -56,12 +56,12 @@ test('init, start --workers 2, status, the registry in redis-cli, stop: and noth
   t.is(pidLines[5], `unix:${join(dir, 'redis', 'redis.sock')}`);
   t.is(pidLines[6], 'ready');
   const pids = clusterPids(dir);
-  await until('every actor registered', () => redisCli(pids.socket, 'SCARD', 'ag:procs') === '6');
+  await until('every actor registered', () => redisCli(pids.socket, 'SCARD', 'ag:procs') === '7');
   const ids = redisCli(pids.socket, 'SMEMBERS', 'ag:procs').split('\n').sort();
-  t.is(ids.length, 6);
+  t.is(ids.length, 7);
   t.deepEqual(
     ids.filter((id) => !id.startsWith('worker:')),
-    ['bgworker:ticker', 'checkpointer:checkpointer', 'postmaster', 'walwriter:walwriter'],
+    ['bgworker:ticker', 'bgwriter:bgwriter', 'checkpointer:checkpointer', 'postmaster', 'walwriter:walwriter'],
   );
   t.is(pids.workers.length, 2);
   t.is(redisCli(pids.socket, 'HGET', 'ag:proc:postmaster', 'state'), 'run');

@@ -21,7 +21,15 @@ test('an embedded cluster starts workers, a background worker and a private Redi
   const ids = execFileSync('redis-cli', ['-s', socket, 'SMEMBERS', 'ag:procs']).toString().trim().split('\n').sort();
   t.deepEqual(
     ids,
-    ['bgworker:counter', 'checkpointer:checkpointer', 'postmaster', 'walwriter:walwriter', `worker:${status.workers[0]!.node}`, `worker:${status.workers[1]!.node}`].sort(),
+    [
+      'bgworker:counter',
+      'bgwriter:bgwriter',
+      'checkpointer:checkpointer',
+      'postmaster',
+      'walwriter:walwriter',
+      `worker:${status.workers[0]!.node}`,
+      `worker:${status.workers[1]!.node}`,
+    ].sort(),
   );
   t.true(existsSync(join(dataDir, 'postmaster.pid')));
   t.is(await cluster.stop({ mode: 'fast' }), 'fast shutdown request');

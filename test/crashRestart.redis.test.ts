@@ -34,7 +34,14 @@ test('redis-server killed: the crash-restart cycle rebuilds shared state and the
   t.not(Number(/process_id:(\d+)/.exec(redisCli(after, 'INFO', 'server'))![1]), redisPid);
   t.not(redisCli(after, 'GET', 'ag:epoch'), epochBefore);
   t.like(await keeper.ask('hello again', 5000), { served: 1 });
-  const expected = ['bgworker:keeper', 'checkpointer:checkpointer', 'postmaster', 'walwriter:walwriter', ...after.workers.map((w) => `worker:${w.node}`)].sort();
+  const expected = [
+    'bgworker:keeper',
+    'bgwriter:bgwriter',
+    'checkpointer:checkpointer',
+    'postmaster',
+    'walwriter:walwriter',
+    ...after.workers.map((w) => `worker:${w.node}`),
+  ].sort();
   await until('registry rebuilt', () => JSON.stringify(registryIds(after)) === JSON.stringify(expected));
   t.deepEqual(after.workers.map((w) => w.pid).sort(), before.workers.map((w) => w.pid).sort(), 'worker processes survive a shared-memory reset');
 });

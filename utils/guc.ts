@@ -101,6 +101,16 @@ export const GUC_DEFS: readonly GucDef[] = [
     context: 'postmaster',
     description: 'size of a WAL segment file; fixed when the cluster first starts (a power of two)',
   },
+  {
+    name: 'shared_buffers',
+    type: 'int',
+    default: 128 * 1024 * 1024,
+    min: 16 * 8192,
+    max: 2 ** 40,
+    unit: 'bytes',
+    context: 'postmaster',
+    description: 'memory for pages resident in Redis (8 kB each); beyond it the background writer evicts',
+  },
   { name: 'checkpoint_timeout', type: 'int', default: 300_000, min: 1000, max: 86_400_000, unit: 'ms', context: 'sighup', description: 'time between automatic checkpoints' },
   {
     name: 'max_wal_size',

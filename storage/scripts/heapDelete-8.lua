@@ -19,6 +19,7 @@
 
   Returns: {xid, endLsn}; {-4, blk} if the page must be loaded first; {-5} no
     such tuple; {-6} no such relation; or a refusal of heap_check_xmax
+  Also: the pages changed get their usage bumped; a page added joins {p}buffers.
   Atomicity: the tuple change and its WAL record happen together.
   Invariant: as heapUpdate.
 ]]
@@ -40,5 +41,5 @@ xid = ensure_xid(prefix, xid)
 t.xmax, t.cmax = xid, cid
 local tuple = tuple_format(t)
 redis.call('HSET', key, 's' .. slot, tuple)
-local endLsn = heap_log(xid, { { key = key, rel = tonumber(rel), blk = blk, sets = { tonumber(slot), tuple } } })
+local endLsn = heap_log(prefix, xid, { { key = key, rel = tonumber(rel), blk = blk, sets = { tonumber(slot), tuple } } })
 return { xid, endLsn }

@@ -16,7 +16,8 @@
 
   Returns: {snapshot, 1, blk, slot, data} found; {snapshot, 0} not visible or
     deleted; {snapshot, -4, blk} a page must be loaded from its data file first
-  Atomicity: read-only; the snapshot and the read are one consistent view.
+  Also: bumps the usage count of each page read (clock sweep).
+  Atomicity: read-only but for usage counts; the snapshot and the read are one consistent view.
   Invariant: a version whose inserter has not committed is never returned to
     another transaction.
 ]]
@@ -28,6 +29,7 @@ local blk, slot = tonumber(ARGV[6]), ARGV[7]
 for _ = 1, 1000 do
   local key = page_key(prefix, rel, blk)
   if redis.call('EXISTS', key) == 0 then return { snap.text, -4, blk } end
+  page_touch(prefix, rel, blk)
   local raw = redis.call('HGET', key, 's' .. slot)
   if not raw then return { snap.text, 0 } end
   local t = tuple_parse(raw)

@@ -18,6 +18,7 @@
 
   Returns: {xid, blk, slot, endLsn}; {-4, blk} if the target page must be loaded
     from its data file first; {-6} if the relation does not exist
+  Also: the pages changed get their usage bumped; a page added joins {p}buffers.
   Atomicity: the xid assignment, the page change and its WAL record happen together.
   Invariant: no change to a page without its WAL record (DESIGN.md 3.1).
 ]]
@@ -34,5 +35,5 @@ if not key then return { -4, blk } end
 xid = ensure_xid(prefix, xid)
 local tuple = tuple_format({ xmin = xid, xmax = 0, cmin = cid, cmax = 0, next = '', data = data })
 local slot = page_add(key, tuple)
-local endLsn = heap_log(xid, { { key = key, rel = tonumber(rel), blk = blk, sets = { slot, tuple } } })
+local endLsn = heap_log(prefix, xid, { { key = key, rel = tonumber(rel), blk = blk, sets = { slot, tuple } } })
 return { xid, blk, slot, endLsn }

@@ -16,7 +16,8 @@
   Returns: {snapshot, nextBlk, missing, blk, slot, data, blk, slot, data, ...}:
     nextBlk is where the next batch starts (-1 at the end of the relation);
     missing is 1 when the page at nextBlk must first be loaded from its data file
-  Atomicity: read-only; one batch sees one consistent state.
+  Also: bumps the usage count of each page read (clock sweep).
+  Atomicity: read-only but for usage counts; one batch sees one consistent state.
   Invariant: as heapFetch.
 ]]
 --@include "lib/mvcc.lua"
@@ -33,6 +34,7 @@ while blk < last do
     out[2], out[3] = blk, 1
     return out
   end
+  page_touch(prefix, rel, blk)
   local all = redis.call('HGETALL', key)
   for i = 1, #all, 2 do
     local f = all[i]

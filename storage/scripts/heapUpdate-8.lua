@@ -23,6 +23,7 @@
     be loaded first; {-5} no such tuple; {-6} no such relation; or a refusal of
     heap_check_xmax ({-1, xid} wait, {-2} serialization failure, {-3, next}
     updated concurrently, {-7} already changed by this transaction)
+  Also: the pages changed get their usage bumped; a page added joins {p}buffers.
   Atomicity: both versions and the WAL record change together; every check that
     can refuse runs before the first write.
   Invariant: a tuple version is changed only by the transaction whose xid it
@@ -60,5 +61,5 @@ if nkey == okey then
 else
   changes = { { key = okey, rel = tonumber(rel), blk = oblk, sets = { tonumber(oslot), oldTuple } }, { key = nkey, rel = tonumber(rel), blk = nblk, sets = { nslot, tuple } } }
 end
-local endLsn = heap_log(xid, changes)
+local endLsn = heap_log(prefix, xid, changes)
 return { xid, nblk, nslot, endLsn }

@@ -12,7 +12,8 @@
   ARGV[2] end of WAL (next insert LSN)
   ARGV[3] next xid
   ARGV[4] next relation id
-  ARGV[5] count of relations n, then n times: relid, name, nblocks
+  ARGV[5] shared_buffers (pages)
+  ARGV[6] count of relations n, then n times: relid, name, nblocks
   then: clog chunk number, chunk bytes, ...
 
   Returns: 1
@@ -26,8 +27,9 @@ redis.call('SET', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[2])
 redis.call('SET', KEYS[4], ARGV[3])
 redis.call('SET', KEYS[5], ARGV[4])
-local n = tonumber(ARGV[5])
-local i = 6
+redis.call('SET', prefix .. 'shared_buffers', ARGV[5])
+local n = tonumber(ARGV[6])
+local i = 7
 for _ = 1, n do
   local relid, name, nblocks = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   redis.call('HSET', KEYS[6], name, relid)

@@ -25,13 +25,16 @@ export interface StorageRig {
   stopFlusher: () => Promise<void>;
 }
 
-export async function storageRig(t: ExecutionContext, opts: { dataDir?: string; redisAddress?: string; wal?: WalWriterOptions; flusher?: boolean } = {}): Promise<StorageRig> {
+export async function storageRig(
+  t: ExecutionContext,
+  opts: { dataDir?: string; redisAddress?: string; wal?: WalWriterOptions; flusher?: boolean; sharedBuffers?: number } = {},
+): Promise<StorageRig> {
   const dataDir = opts.dataDir ?? join(tempDir(t), 'data');
   mkdirSync(join(dataDir, 'global'), { recursive: true });
   const redisAddress = opts.redisAddress ?? `unix:${(await privateRedis(t)).socketPath}`;
   const recovery = await recover(dataDir, SEG, () => undefined);
   const engine = await StorageEngine.open({ dataDir, redisAddress, keyPrefix: 'ag:', name: 'test' });
-  await seedSharedState(engine.redis, engine.keys, recovery);
+  await seedSharedState(engine.redis, engine.keys, recovery, opts.sharedBuffers ?? 16384);
   const flusher = await WalFlusher.open(engine, SEG, opts.wal ?? {});
   const abort = new AbortController();
   const running = opts.flusher === false ? Promise.resolve() : flusher.run(abort.signal);

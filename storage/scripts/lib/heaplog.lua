@@ -8,7 +8,7 @@
 -- makes a page torn on disk by a crash harmless.
 -- Invariant: a page's lsn is the end LSN of the last record that changed it,
 -- and the page is in the dirty set until a checkpoint wrote it with that lsn.
-local function heap_log(xid, changes)
+local function heap_log(prefix, xid, changes)
   local redo = tonumber(redis.call('GET', KEYS[4]) or '0')
   local pages = {}
   for _, c in ipairs(changes) do
@@ -24,6 +24,7 @@ local function heap_log(xid, changes)
   for _, c in ipairs(changes) do
     redis.call('HSET', c.key, 'lsn', endLsn)
     redis.call('SADD', KEYS[5], c.rel .. ':' .. c.blk)
+    page_touch(prefix, c.rel, c.blk)
   end
   return endLsn
 end
@@ -43,6 +44,7 @@ local function heap_place(prefix, relKey, rel, size)
   local key = page_key(prefix, rel, blk)
   redis.call('HSET', key, 'lsn', 0, 'free', PAGE_CAPACITY, 'nslot', 0)
   redis.call('HSET', relKey, 'nblocks', blk + 1, 'target', blk)
+  page_resident(prefix, rel, blk)
   return key, blk
 end
 

@@ -33,3 +33,28 @@ local function page_image(key)
   end
   return img
 end
+
+-- Shared buffers bookkeeping (PostgreSQL's buffer descriptors and clock sweep):
+--   {p}buffers           list: the clock ring of resident pages ("rel:blk")
+--   {p}usage             hash: "rel:blk" -> usage count (0..5), bumped on each access
+--   {p}shared_buffers    how many pages may stay resident (set at start)
+--   {p}bgwriter:doorbell at most one element: wakes the background writer to evict
+local MAX_USAGE = 5
+
+local function page_touch(prefix, rel, blk)
+  local id = rel .. ':' .. blk
+  if redis.call('HINCRBY', prefix .. 'usage', id, 1) > MAX_USAGE then
+    redis.call('HSET', prefix .. 'usage', id, MAX_USAGE)
+  end
+end
+
+-- A page became resident: it joins the clock ring; past shared_buffers, the background writer is woken.
+local function page_resident(prefix, rel, blk)
+  local id = rel .. ':' .. blk
+  local n = redis.call('RPUSH', prefix .. 'buffers', id)
+  redis.call('HSET', prefix .. 'usage', id, 1)
+  local limit = tonumber(redis.call('GET', prefix .. 'shared_buffers') or '0')
+  if limit > 0 and n > limit and redis.call('EXISTS', prefix .. 'bgwriter:doorbell') == 0 then
+    redis.call('LPUSH', prefix .. 'bgwriter:doorbell', '1')
+  end
+end
