@@ -17,6 +17,7 @@ const LOW_WATER = 0.9;
 const STEPS_PER_CALL = 1024;
 
 export interface EvictionStats {
+  [key: string]: number;
   evicted: number;
   written: number;
 }

@@ -33,6 +33,7 @@ export class StorageEngine {
   private readonly files = new Map<number, Promise<RelationFile>>();
   deadlockTimeoutMs = 1000;
   private closed = false;
+  private reconnected = false;
 
   private constructor(
     readonly dataDir: string,
@@ -48,6 +49,7 @@ export class StorageEngine {
     const keys = new Keys(opts.keyPrefix);
     const notifications = await SharedNotifications.start(redis, keys);
     const engine = new StorageEngine(opts.dataDir, redis, keys, notifications, defineScripts(redis));
+    redis.on('close', () => (engine.reconnected = true));
     if (opts.deadlockTimeoutMs !== undefined) engine.deadlockTimeoutMs = opts.deadlockTimeoutMs;
     return engine;
   }
@@ -57,7 +59,18 @@ export class StorageEngine {
     const call = this.scripts.get(name);
     if (!call) throw new Error(`Lua script ${name} is not loaded`);
     if (this.notifications.lost) return Promise.reject(this.notifications.lost);
+    if (this.reconnected) return this.checkEpoch().then(() => this.script(name, keys, args));
     return this.notifications.guard(call(keys, args));
+  }
+
+  /**
+   * After the connection dropped, the Redis on the other end may be a new one
+   * (shared memory lost): no script runs there before the epoch is checked.
+   */
+  private async checkEpoch(): Promise<void> {
+    const epoch = await this.guard(this.redis.get(this.keys.epoch()));
+    if (epoch !== this.notifications.epoch) this.notifications.markLost();
+    else this.reconnected = false;
   }
 
   /** A plain Redis command of this engine: settles (rejects) once the engine closes, like every script. */

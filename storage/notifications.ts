@@ -28,7 +28,8 @@ export class SharedNotifications {
 
   /** Set once shared memory was found lost (or the engine closed): the reason every wait fails with. */
   lost: StorageError | null = null;
-  private epoch: string | null = null;
+  /** The shared-state generation this process attached to. */
+  epoch: string | null = null;
   /** Between a disconnection and the epoch check after it, wake nobody: the news may be from another Redis. */
   private suspect = false;
 
@@ -97,6 +98,11 @@ export class SharedNotifications {
     this.flushed$.complete();
   }
 
+  /** Shared memory was found lost (by this subscription or by the engine's own connection). */
+  markLost(): void {
+    this.fail(new StorageError('57P02', 'terminating connection because shared memory (Redis) was lost; the cluster is running crash recovery'));
+  }
+
   private fail(err: StorageError): void {
     if (this.lost) return;
     this.lost = err;
@@ -105,10 +111,7 @@ export class SharedNotifications {
 
   private async afterReconnect(): Promise<void> {
     const epoch = await this.redis.get(this.keys.epoch());
-    if (epoch !== this.epoch) {
-      this.fail(new StorageError('57P02', 'terminating connection because shared memory (Redis) was lost; the cluster is running crash recovery'));
-      return;
-    }
+    if (epoch !== this.epoch) return this.markLost();
     this.suspect = false;
     await this.refreshFlushed();
     this.resync$.next();

@@ -13,11 +13,13 @@
  * 3. Redo stops at the end of WAL, or at a torn or corrupt record (reported
  *    with its LSN): what follows was never flushed, so never acknowledged.
  * 4. Transactions seen without a commit record end aborted.
+ * Progress goes to the log every 10% of the WAL to read (LSN, percentage).
  * 5. End-of-recovery checkpoint: redone pages, CLOG and relation map are
  *    written and fsynced, then the control file points past the end of WAL,
  *    and WAL before it is removed. Shared memory then starts with no pages
  *    at all: they are read from the data files on demand.
  */
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clogStatus, readClog, setClogStatus, writeClogChunk } from './clogFile.ts';
 import { readControlFile, writeControlFile } from './controlFile.ts';
@@ -27,7 +29,7 @@ import type { Page } from './pageFile.ts';
 import { readRelMap, writeRelMap } from './relmapFile.ts';
 import type { RelMap } from './relmapFile.ts';
 import { decodeHeapChange, decodeRelmapCreate, HEAP_CHANGE, RELMAP_CREATE, RM_HEAP, RM_RELMAP, RM_XACT, XACT_ABORT, XACT_COMMIT } from './wal/rmgr.ts';
-import { firstLsn, removeSegmentsBefore, scanWal } from './wal/segments.ts';
+import { firstLsn, parseSegmentFileName, removeSegmentsBefore, scanWal } from './wal/segments.ts';
 import { formatLsn, WAL_HEADER_SIZE } from './wal/walFormat.ts';
 import { walDir } from './walFlush.ts';
 
@@ -71,9 +73,17 @@ export async function recover(dataDir: string, segSize: number, log: RecoveryLog
   const seen = new Set<number>();
   let maxXid = control.nextXid - 1;
   let records = 0;
-  log(`redo starts at ${formatLsn(control.redoLsn)}`);
+  const walEnd = await walBytesEnd(walDir(dataDir), segSize);
+  const span = Math.max(1, walEnd - control.redoLsn);
+  let nextReport = 10;
+  log(`redo starts at ${formatLsn(control.redoLsn)} (at most ${formatBytes(walEnd - control.redoLsn)} of WAL to read)`);
   const result = await scanWal(walDir(dataDir), segSize, control.redoLsn, async (rec) => {
     records++;
+    const pct = Math.floor(((rec.lsn - control.redoLsn) / span) * 100);
+    if (pct >= nextReport) {
+      log(`redo in progress at ${formatLsn(rec.lsn)} (${pct}%, ${records} records)`);
+      nextReport = Math.floor(pct / 10) * 10 + 10;
+    }
     if (rec.xid > maxXid) maxXid = rec.xid;
     if (rec.xid > 0) seen.add(rec.xid);
     const where = `WAL record at ${formatLsn(rec.lsn)}`;
@@ -148,6 +158,27 @@ export async function recover(dataDir: string, segSize: number, log: RecoveryLog
     detail: result.detail,
     crashed: crashed || records > 0,
   };
+}
+
+/** Where the WAL files end at most (the last segment's size bounds the progress estimate). */
+async function walBytesEnd(dir: string, segSize: number): Promise<number> {
+  let end = 0;
+  let names: string[] = [];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const segno = parseSegmentFileName(name, segSize);
+    if (segno === null) continue;
+    end = Math.max(end, segno * segSize + (await stat(join(dir, name))).size);
+  }
+  return end;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(0, n)} bytes`;
 }
 
 function freshControl(segSize: number): ControlData {

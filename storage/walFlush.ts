@@ -30,6 +30,7 @@ export function walDir(dataDir: string): string {
 }
 
 export interface FlushStats {
+  [key: string]: number;
   flushes: number;
   records: number;
 }
