@@ -122,13 +122,6 @@ export const GUC_DEFS: readonly GucDef[] = [
     context: 'sighup',
     description: 'WAL written since the last checkpoint that triggers a new one',
   },
-  {
-    name: 'synchronous_commit',
-    type: 'bool',
-    default: true,
-    context: 'sighup',
-    description: 'COMMIT waits until its WAL is flushed (off: acknowledged at once, flushed by the WAL writer right after)',
-  },
   { name: 'log_min_messages', type: 'enum', default: 'warning', values: LEVELS, context: 'sighup', description: 'lowest level written to the server log' },
 ];
 
