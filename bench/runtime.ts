@@ -32,7 +32,7 @@
  *     worker death within a minute would shut the cluster down. The point is
  *     the machinery, not the policy.
  */
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,7 @@ import type { BackgroundWorkerHandle, Cluster, ClusterEvent } from '../index.ts'
 import { ActorNode } from '../supervision/actorNode.ts';
 import type { ActorBehavior } from '../supervision/actorNode.ts';
 import type { Json } from '../supervision/types.ts';
+import { affinityMask, firstCpu, setAffinity } from './affinity.ts';
 
 const ROUND_TRIPS = 5000;
 const ROUND_TRIP_WARMUP = 500;
@@ -114,31 +115,6 @@ async function compareRoundTrips(raw: RoundTrip, ask: RoundTrip): Promise<{ raw:
     }
   }
   return { raw: summarize(samples[0]!, totalMs[0]!), ask: summarize(samples[1]!, totalMs[1]!) };
-}
-
-// ---- CPU affinity (taskset, util-linux) -------------------------------------------------
-
-/** This process's affinity mask (hex, as taskset prints it), or null without taskset. */
-function affinityMask(pid: number): string | null {
-  try {
-    const out = execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return /mask:\s*([0-9a-f]+)/i.exec(out)?.[1] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** Sets the affinity of every thread of each process to `mask` (hex). */
-function setAffinity(pids: number[], mask: string): void {
-  for (const pid of pids) execFileSync('taskset', ['-a', '-p', mask, String(pid)], { stdio: 'ignore' });
-}
-
-/** The lowest CPU in a mask, as a one-CPU mask. */
-function firstCpu(mask: string): { cpu: number; mask: string } {
-  const bits = BigInt(`0x${mask}`);
-  let cpu = 0;
-  while (((bits >> BigInt(cpu)) & 1n) === 0n) cpu++;
-  return { cpu, mask: (1n << BigInt(cpu)).toString(16) };
 }
 
 function nextEvent(events: Observable<ClusterEvent>, match: (e: ClusterEvent) => boolean, what: string): Promise<ClusterEvent> {

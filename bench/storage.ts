@@ -64,6 +64,7 @@ import type { Ctid } from '../storage/transaction.ts';
 import { WalFlusher } from '../storage/walFlush.ts';
 import { startEmbeddedRedis } from '../supervision/redisServer.ts';
 import type { EmbeddedRedis } from '../supervision/redisServer.ts';
+import { affinityMask, firstCpu, setAffinity } from './affinity.ts';
 
 const SEG = 16 * 1024 * 1024;
 const FSYNC_MS = 2000;
@@ -421,31 +422,6 @@ async function opPass(rig: Rig, stats: Redis, anchor: Op, rows: Ctid[], cursor: 
   await updater.abort();
   await drainWal(rig);
   return { anchor: anchorTotal, fetch, insert, update, fetchMisses: misses, updatesNotDone: notDone };
-}
-
-// ---- CPU affinity (taskset, util-linux), as in bench/runtime.ts ----------------------
-
-/** A process's affinity mask (hex, as taskset prints it), or null without taskset. */
-function affinityMask(pid: number): string | null {
-  try {
-    const text = execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return /mask:\s*([0-9a-f]+)/i.exec(text)?.[1] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** Sets the affinity of every thread of each process to `mask` (hex). */
-function setAffinity(pids: number[], mask: string): void {
-  for (const pid of pids) execFileSync('taskset', ['-a', '-p', mask, String(pid)], { stdio: 'ignore' });
-}
-
-/** The lowest CPU in a mask, as a one-CPU mask. */
-function firstCpu(mask: string): { cpu: number; mask: string } {
-  const bits = BigInt(`0x${mask}`);
-  let cpu = 0;
-  while (((bits >> BigInt(cpu)) & 1n) === 0n) cpu++;
-  return { cpu, mask: (1n << BigInt(cpu)).toString(16) };
 }
 
 // ---- main ----------------------------------------------------------------------------

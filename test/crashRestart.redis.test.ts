@@ -135,7 +135,9 @@ test('redis-server killed mid-workload: crash-restart recovers from disk, every 
   stop = true;
   await engine.close();
   await Promise.all(clients);
-  t.true(errors.length > 0 && errors.every((e) => e === '57P02' || e === '57P01' || /Connection|max retries|closed/i.test(e)), errors.join(', '));
+  // Every in-flight session failed cleanly (none was acknowledged). Most see 57P02; an operation racing
+  // the reconnection can still be refused by the new shared memory (25P01 not running, 42P01 no relation).
+  t.true(errors.length > 0 && errors.every((e) => ['57P02', '57P01', '25P01', '42P01'].includes(e) || /Connection|max retries|closed/i.test(e)), errors.join(', '));
   engine = await cluster.storage();
   const tx = engine.begin();
   const seen = new Set<string>();
