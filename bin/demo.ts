@@ -2,8 +2,9 @@
  * The main job: boots a cluster on an embedded Redis and a temporary data
  * directory, and shows it working: the supervision tree, the proc registry in
  * Redis, a background worker answering, a worker process killed with
- * SIGKILL and replaced while its background worker comes back, a reload, and
- * a clean stop.
+ * SIGKILL and replaced while its background worker comes back, a reload, a
+ * committed transaction through the storage API and a checkpoint, and a
+ * clean stop.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -61,6 +62,22 @@ try {
   appendFileSync(join(dataDir, 'actorgres.conf'), "demo.heartbeat_ms = '50'\n");
   console.log('changed:', await cluster.reload());
   console.log(await hb.ask('status?', 2000));
+
+  say('storage: a relation, a committed transaction (acknowledged after the WAL writer flushed it), a checkpoint');
+  const storage = await cluster.storage();
+  const rel = await storage.createRelation('accounts');
+  const tx = storage.begin('read committed');
+  for (const row of ['alice=100', 'bob=50', 'carol=75']) await tx.insert(rel, row);
+  await tx.commit();
+  const reader = storage.begin('repeatable read');
+  for await (const row of reader.scan(rel)) console.log('  row', row.ctid, row.data);
+  await reader.commit();
+  console.log('checkpoint:', await cluster.checkpoint());
+  console.log(
+    'redis-cli MGET ag:wal:insert ag:wal:flush ag:ckpt:redo ag:xid:next ->',
+    cli('MGET', 'ag:wal:insert', 'ag:wal:flush', 'ag:ckpt:redo', 'ag:xid:next').split('\n').join(' '),
+  );
+  await storage.close();
 
   say("cluster.stop({ mode: 'fast' })");
   console.log('stopped:', await cluster.stop({ mode: 'fast' }));
