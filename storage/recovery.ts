@@ -185,7 +185,3 @@ function freshControl(segSize: number): ControlData {
   const lsn = firstLsn(segSize);
   return { version: CONTROL_VERSION, state: 'shut down', checkpointLsn: lsn, redoLsn: lsn, nextXid: 1, nextRelId: 1, segmentSize: segSize, time: Date.now() };
 }
-
-export function dataFilePath(dataDir: string, relid: number): string {
-  return join(dataDir, 'base', String(relid));
-}

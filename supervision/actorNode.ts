@@ -155,7 +155,7 @@ export class ActorNode {
     return reply as Promise<R>;
   }
 
-  /** Asks a node's own control endpoint (spawn, stop, signal, stats). */
+  /** Asks a node's own control endpoint (spawn, stop, signal). */
   control(node: NodeId, req: ControlRequest, timeoutMs: number): Promise<Json> {
     return this.ask({ node, path: NODE_PATH }, req as unknown as Json, timeoutMs);
   }
@@ -418,8 +418,6 @@ export class ActorNode {
         return (await this.stop(req.path, req.timeoutMs)) as unknown as Json;
       case 'signal':
         return this.signal(req.path, req.signal);
-      case 'stats':
-        return this.stats();
     }
   }
 

@@ -77,10 +77,6 @@ export class Supervisor {
     this.children = spec.children.map((c) => newChild(c));
   }
 
-  get running(): boolean {
-    return this.state === 'running';
-  }
-
   /** Starts every child in order. */
   start(): Promise<void> {
     return this.run(async () => {

@@ -4,7 +4,7 @@
  * "advanced" serialization for small messages). Worker-to-worker traffic is
  * relayed by the primary, which knows which workers are alive.
  *
- * Control operations (spawn, stop, signal, stats) are asks to the reserved
+ * Control operations (spawn, stop, signal) are asks to the reserved
  * path NODE_PATH that every node answers itself, outside any mailbox.
  */
 import type { ErrorInfo, ExitReason, Json, JsonObject, NodeId } from './types.ts';
@@ -34,8 +34,7 @@ export interface SpawnMeta {
 export type ControlRequest =
   | { op: 'spawn'; kind: string; path: string; args: JsonObject; meta: SpawnMeta }
   | { op: 'stop'; path: string; timeoutMs: number }
-  | { op: 'signal'; path: string | null; signal: Signal } // null: every actor of the node
-  | { op: 'stats' };
+  | { op: 'signal'; path: string | null; signal: Signal }; // null: every actor of the node
 
 export interface NodeStats extends JsonObject {
   pid: number;

@@ -69,12 +69,6 @@ export class WorkerPool {
     this.started = true;
   }
 
-  get readyCount(): number {
-    let n = 0;
-    for (const w of this.workers.values()) if (w.ready) n++;
-    return n;
-  }
-
   /** The ready worker hosting the fewest actors; waits for one if none is ready yet. */
   async leastLoaded(): Promise<WorkerHandle> {
     for (;;) {

@@ -30,9 +30,8 @@ export function redisCli(status: ClusterStatus, ...args: string[]): string {
 }
 
 export function hash(status: ClusterStatus, key: string): Record<string, string> {
-  const flat = redisCli(status, 'HGETALL', key)
-    .split('\n')
-    .filter((_, i, a) => a.length > 1);
+  const text = redisCli(status, 'HGETALL', key);
+  const flat = text === '' ? [] : text.split('\n');
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
   return out;
