@@ -10,6 +10,7 @@ import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { postmaster } from './actors/postmaster.ts';
 import type { ClusterEvent, PMState, PostmasterMsg } from './actors/postmaster.ts';
+export type { ClusterEvent } from './actors/postmaster.ts';
 import type { BackgroundWorkerSpec } from './actors/bgworker.ts';
 import { ActorNode } from './supervision/actorNode.ts';
 import { ActorRuntimeError, NoSuchActor } from './supervision/errors.ts';
@@ -18,6 +19,9 @@ import type { ActorRef, ExitReason, Json, JsonObject } from './supervision/types
 import type { RefData, ShutdownMode } from './supervision/wire.ts';
 import { checkDataDirectory, confPath } from './utils/dataDir.ts';
 import { StorageEngine } from './storage/engine.ts';
+import { backend } from './actors/backend.ts';
+import { Session } from './session.ts';
+import { closeSqlProcesses } from './sql/sqlProcess.ts';
 import { setLogSink } from './utils/elog.ts';
 import { defaultSettings, normalizeSetting, parseConfFile } from './utils/guc.ts';
 
@@ -37,6 +41,17 @@ export interface ClusterOptions {
   backgroundWorkers?: BackgroundWorkerSpec[];
   /** Where server log lines go (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Called with every cluster event from the very start, before startCluster
+   * resolves: the start-up's `recovery` progress included (cluster.events
+   * only exists once the cluster runs).
+   */
+  onEvent?: (event: ClusterEvent) => void;
+  /**
+   * Log redo progress every 10% (default true). Turn it off when the
+   * `recovery` events are drawn instead, as `actorgres server` does on a terminal.
+   */
+  recoveryProgressLog?: boolean;
 }
 
 export interface ClusterStatus {
@@ -75,6 +90,7 @@ const STATUS_TIMEOUT_MS = 10_000;
 
 export class Cluster {
   readonly events: Observable<ClusterEvent>;
+  private localBackends = 0;
   /** Resolves with the reason once the cluster has stopped, by request or because it gave up. */
   readonly stopped: Promise<string>;
 
@@ -92,6 +108,7 @@ export class Cluster {
     this.events = events.asObservable();
     this.stopped = exited.then(async (exit) => {
       await node.close(1000);
+      await closeSqlProcesses(dataDir); // the engine of 'local' sessions
       return exit.kind === 'crash' ? `postmaster crashed: ${describeExit(exit)}` : directory.stopReason;
     });
   }
@@ -129,6 +146,25 @@ export class Cluster {
       keyPrefix: this.keyPrefix,
       name: `actorgres:embedded:${process.pid}`,
     });
+  }
+
+  /**
+   * Opens a session (DESIGN.md 4): a backend actor on the least loaded worker
+   * process (placement 'worker', the default: a crash there ends only the
+   * sessions on that worker) or in this process ('local': no IPC hop).
+   */
+  async connect(opts: { user?: string; database?: string; placement?: 'worker' | 'local' } = {}): Promise<Session> {
+    const user = opts.user ?? process.env['USER'] ?? 'postgres';
+    const database = opts.database ?? 'postgres';
+    if (opts.placement === 'local') {
+      const status = await this.status();
+      const path = `backend:local:${++this.localBackends}`;
+      const args = { dataDir: this.dataDir, redisAddress: status.redis.startsWith('unix:') ? status.redis : this.redisUrl, keyPrefix: this.keyPrefix, user, database };
+      const ref = this.node.spawnLocal(backend, path, args, { role: 'backend', name: path, restarts: 0 });
+      return new Session(this.node, { node: ref.node, path: ref.path });
+    }
+    const ref = (await this.node.ask(this.pm, { type: 'spawn-backend', user, database }, STATUS_TIMEOUT_MS)) as unknown as RefData;
+    return new Session(this.node, ref);
   }
 
   /** Starts a background worker now (PostgreSQL's RegisterDynamicBackgroundWorker). */
@@ -183,12 +219,22 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   const node = new ActorNode({ id: PRIMARY_NODE, linkTo: () => undefined });
   const events = new Subject<ClusterEvent>();
+  if (opts.onEvent) events.subscribe(opts.onEvent);
   const directory = new Directory(events);
   const workerEntry = workerProgram();
   const pm = node.spawnLocal(
     postmaster,
     'postmaster',
-    { dataDir, overrides, settings, workerExec: workerEntry.exec, workerExecArgv: workerEntry.execArgv, bgworkers, events },
+    {
+      dataDir,
+      overrides,
+      settings,
+      workerExec: workerEntry.exec,
+      workerExecArgv: workerEntry.execArgv,
+      bgworkers,
+      events,
+      recoveryProgressLog: opts.recoveryProgressLog ?? true,
+    },
     { role: 'postmaster', name: 'postmaster', restarts: 0 },
   );
   const exited = new Promise<ExitReason>((r) => node.monitor(pm, r));

@@ -15,3 +15,6 @@ export type { InitOptions, InitResult, AuthMethod } from './utils/dataDir.ts';
 export type { Json, JsonObject, ExitReason } from './supervision/types.ts';
 export type { RestartKind } from './supervision/childSpec.ts';
 export type { ShutdownMode } from './supervision/wire.ts';
+export { Session } from './session.ts';
+export type { QueryResult, FieldDef, TransactionOptions } from './session.ts';
+export { SqlError } from './sql/errors.ts';

@@ -52,7 +52,7 @@ import { bgworkerChildSpec } from './bgworker.ts';
 import type { BackgroundWorkerSpec } from './bgworker.ts';
 import { shmem } from './shmem.ts';
 import type { ShmemMsg, ShmemReply } from './shmem.ts';
-import type { StartupReport } from './startup.ts';
+import type { RecoveryRelayMsg, StartupReport } from './startup.ts';
 
 /** The postmaster's states (PostgreSQL's PMState). Only setState changes them. */
 export enum PMState {
@@ -88,6 +88,12 @@ export type ClusterEvent = { at: number } & (
   | { type: 'worker-ready'; node: number; pid: number }
   | { type: 'worker-exit'; node: number; pid: number; code: number | null; signal: string | null; error: string | null }
   | { type: 'crash-restart'; phase: 'begin' | 'end'; reason: string }
+  /**
+   * Crash recovery's redo, at every start and crash-restart: `begin` (0%), a
+   * `progress` at every whole percent, `end` (100%, lsn = endLsn = where
+   * valid WAL ended). Before the end, endLsn is where the WAL files end.
+   */
+  | { type: 'recovery'; phase: 'begin' | 'progress' | 'end'; lsn: number; endLsn: number; percent: number; records: number }
   | { type: 'reload'; changed: string[] }
   | { type: 'stopped'; reason: string }
 );
@@ -104,6 +110,8 @@ export type PostmasterMsg =
   | { type: 'pool-gave-up'; why: string }
   | { type: 'status' }
   | { type: 'checkpoint' }
+  /** A new session: start a backend actor on the least loaded worker (BackendStartup); replies with its RefData. */
+  | { type: 'spawn-backend'; user: string; database: string }
   /** Internal: one attempt to bring shared memory back during the crash-restart cycle. */
   | { type: 'reinit' };
 
@@ -117,6 +125,8 @@ export interface PostmasterArgs {
   workerExecArgv: string[];
   bgworkers: BackgroundWorkerSpec[];
   events: Subject<ClusterEvent>;
+  /** Log redo progress every 10% (off when someone draws it from the `recovery` events instead). */
+  recoveryProgressLog: boolean;
 }
 
 interface State {
@@ -142,6 +152,7 @@ interface State {
   /** WAL segment size, as recovery found it in the control file. */
   segmentSize: number;
   startupRuns: number;
+  backendsStarted: number;
   /** When recent crash-restart cycles began (bounded like a supervisor's restart intensity). */
   crashRestarts: number[];
   /** While in CrashRestart: why, when to give up, and how many attempts so far. */
@@ -187,6 +198,7 @@ export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArg
       lastEscalation: null,
       segmentSize: intSetting(args.settings, 'wal_segment_size'),
       startupRuns: 0,
+      backendsStarted: 0,
       crashRestarts: [],
       recovery: null,
     };
@@ -254,6 +266,16 @@ async function handle(state: State, msg: PostmasterMsg, ctx: Ctx): Promise<void>
       await state.root.addChild(spec);
       state.bgworkers.push(spec);
       ctx.reply(true);
+      break;
+    }
+    case 'spawn-backend': {
+      if (state.pm !== PMState.Run) throw new Error(`the database system is not accepting connections (postmaster state ${state.pm})`);
+      const w = await state.pool!.leastLoaded();
+      const n = ++state.backendsStarted;
+      const path = `backend:${n}#${n}`;
+      const args = { dataDir: state.args.dataDir, redisAddress: state.redisAddress, keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:', user: msg.user, database: msg.database };
+      await state.node.control(w.id, { op: 'spawn', kind: 'backend', path, args, meta: { role: 'backend', name: `backend ${n}`, restarts: 0 } }, SHMEM_TIMEOUT_MS);
+      ctx.reply({ node: w.id, path });
       break;
     }
     case 'worker-ready':
@@ -362,6 +384,7 @@ async function startSharedMemory(state: State): Promise<void> {
       shmem,
       'shmem',
       {
+        dataDir: state.args.dataDir,
         redisAddress: state.redisAddress,
         keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:',
         postmaster: state.self,
@@ -473,15 +496,23 @@ function auxiliaryChildren(state: State): ChildSpec[] {
 async function runStartup(state: State): Promise<void> {
   const w = await state.pool!.leastLoaded();
   const ref = { node: w.id, path: `startup#${++state.startupRuns}` };
+  // The postmaster's mailbox is busy until recovery ends: a relay in this process forwards its progress.
+  const relay = state.node.spawnLocal(
+    recoveryRelay,
+    `recovery-relay#${state.startupRuns}`,
+    { events: state.args.events, logProgress: state.args.recoveryProgressLog },
+    { role: 'recovery-relay', name: 'recovery relay', restarts: 0 },
+  );
   const args = {
     dataDir: state.args.dataDir,
     redisAddress: state.redisAddress,
     keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:',
     segmentSize: state.segmentSize,
     sharedBuffers: Math.floor(intSetting(state.settings, 'shared_buffers') / 8192),
+    progressTo: { node: relay.node, path: relay.path },
   };
-  await state.node.control(w.id, { op: 'spawn', kind: 'startup', path: ref.path, args, meta: { role: 'startup', name: 'startup', restarts: 0 } }, SHMEM_TIMEOUT_MS);
   try {
+    await state.node.control(w.id, { op: 'spawn', kind: 'startup', path: ref.path, args, meta: { role: 'startup', name: 'startup', restarts: 0 } }, SHMEM_TIMEOUT_MS);
     const report = (await state.node.ask(ref, { op: 'recover' }, RECOVERY_TIMEOUT_MS)) as StartupReport;
     state.segmentSize = report.segmentSize;
     elog(
@@ -490,8 +521,30 @@ async function runStartup(state: State): Promise<void> {
     );
   } finally {
     await state.node.control(w.id, { op: 'stop', path: ref.path, timeoutMs: SHMEM_TIMEOUT_MS }, 2 * SHMEM_TIMEOUT_MS).catch(() => undefined);
+    // Its mailbox holds every line and step the startup actor sent before its reply: stopping drains them first.
+    await state.node.stop(relay.path, SHMEM_TIMEOUT_MS);
   }
 }
+
+interface RelayState {
+  events: Subject<ClusterEvent>;
+  logProgress: boolean;
+}
+
+/** The startup actor's log lines and redo progress, published from the primary: log lines and `recovery` events. */
+const recoveryRelay: ActorBehavior<RelayState, RecoveryRelayMsg, Json, RelayState> = {
+  init: (args) => args,
+  receive(state, msg) {
+    if (msg.op === 'log') {
+      elog('log', msg.text);
+    } else {
+      const { phase, lsn, endLsn, percent, records, message } = msg;
+      state.events.next({ type: 'recovery', phase, lsn, endLsn, percent, records, at: Date.now() });
+      if (message !== null && state.logProgress) elog('log', message);
+    }
+    return state;
+  },
+};
 
 async function startRoot(state: State): Promise<void> {
   const root = new Supervisor(rootSpec(state), new Placement(state.node, state.pool!), state.supervision);

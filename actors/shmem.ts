@@ -23,6 +23,9 @@ import type { ActorRef, Json } from '../supervision/types.ts';
 import { BackendStatus } from '../storage/backendStatus.ts';
 import { Keys } from '../storage/keys.ts';
 import { connectRedis } from '../storage/redis.ts';
+import { endTransactionsOfPid } from '../storage/deadBackends.ts';
+import { StorageEngine } from '../storage/engine.ts';
+import { elog } from '../utils/elog.ts';
 import type { PostmasterMsg } from './postmaster.ts';
 
 export type ShmemMsg =
@@ -38,6 +41,7 @@ export type ShmemMsg =
 export type ShmemReply = { ok: true; value: Json } | { ok: false; error: string };
 
 export interface ShmemArgs {
+  dataDir: string;
   redisAddress: string;
   keyPrefix: string;
   postmaster: ActorRef<PostmasterMsg, Json>;
@@ -47,6 +51,7 @@ export interface ShmemArgs {
 
 interface State {
   postmaster: ActorRef<PostmasterMsg, Json>;
+  args: ShmemArgs;
   redis: Redis;
   status: BackendStatus;
   epoch: string | null;
@@ -55,7 +60,7 @@ interface State {
 export const shmem: ActorBehavior<State, ShmemMsg, ShmemReply, ShmemArgs> = {
   init(args, ctx) {
     const redis = connectRedis(args.redisAddress, 'actorgres:postmaster');
-    const state: State = { postmaster: args.postmaster, redis, status: new BackendStatus(redis, new Keys(args.keyPrefix)), epoch: null };
+    const state: State = { postmaster: args.postmaster, args, redis, status: new BackendStatus(redis, new Keys(args.keyPrefix)), epoch: null };
     let connectedOnce = false;
     redis.on('error', () => undefined); // reported through failed replies and the epoch check
     let down: NodeJS.Timeout | null = null;
@@ -100,6 +105,24 @@ export const shmem: ActorBehavior<State, ShmemMsg, ShmemReply, ShmemArgs> = {
   },
 };
 
+/**
+ * Ends the transactions of a dead process, outside the mailbox: finishing an
+ * in-doubt commit waits for the WAL writer, which may itself be restarting
+ * after the same death.
+ */
+function endTransactions(state: State, pid: number): void {
+  // A connection of its own per death (rare), so that it always talks to the current shared memory.
+  const engine = StorageEngine.open({ dataDir: state.args.dataDir, redisAddress: state.args.redisAddress, keyPrefix: state.args.keyPrefix, name: 'actorgres:postmaster:cleanup' });
+  void engine
+    .then((e) => endTransactionsOfPid(e, pid).finally(() => e.close()))
+    .then(
+      (r) => {
+        if (r.aborted.length + r.committed.length > 0) elog('log', `transactions of dead process ${pid}: aborted ${r.aborted.join(', ') || 'none'}; commit finished ${r.committed.join(', ') || 'none'}`);
+      },
+      (err: unknown) => elog('warning', `could not end the transactions of dead process ${pid}: ${err instanceof Error ? err.message : String(err)}`),
+    );
+}
+
 async function run(state: State, msg: ShmemMsg): Promise<Json> {
   switch (msg.op) {
     case 'reset': {
@@ -112,8 +135,11 @@ async function run(state: State, msg: ShmemMsg): Promise<Json> {
       return true;
     case 'update':
       return state.status.update(msg.id, msg.pid, msg.fields);
-    case 'removePid':
-      return state.status.removePid(msg.pid);
+    case 'removePid': {
+      const removed = await state.status.removePid(msg.pid);
+      endTransactions(state, msg.pid);
+      return removed;
+    }
     case 'destroy': {
       const dropped = await state.status.reset('');
       await state.redis.del(state.status.keys.epoch());

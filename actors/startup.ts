@@ -8,19 +8,33 @@
  * from the last checkpoint, writes an end-of-recovery checkpoint and seeds
  * shared memory (storage/recovery.ts, storage/sharedState.ts).
  *
+ * While redo runs it tells the postmaster's recovery relay (an actor in the
+ * primary, `progressTo`: the postmaster itself is busy waiting for this
+ * reply) its log lines and its progress, in order, so that they come out of
+ * one process: as `recovery` cluster events and as log lines or a progress
+ * bar. Without a relay it logs here.
+ *
  * If it fails (a corrupt control file, an I/O error) the reply says why and
  * the postmaster does not start: PostgreSQL refuses to start too. If its
  * worker dies, the ask fails and the start fails likewise.
  */
 import type { ActorBehavior } from '../supervision/actorNode.ts';
-import type { Json } from '../supervision/types.ts';
+import type { ActorRef, Json } from '../supervision/types.ts';
 import { Keys } from '../storage/keys.ts';
 import { connectRedis } from '../storage/redis.ts';
 import { recover } from '../storage/recovery.ts';
+import type { RecoveryProgress } from '../storage/recovery.ts';
 import { seedSharedState } from '../storage/sharedState.ts';
 import { elog } from '../utils/elog.ts';
 
 export type StartupMsg = { op: 'recover' };
+
+/** What the startup actor tells the recovery relay in the primary, in order. */
+export type RecoveryRelayMsg =
+  /** A log line of recovery (redo starts, stopped, done). */
+  | { op: 'log'; text: string }
+  /** Where redo stands (storage/recovery.ts's RecoveryProgress); `message` is the 10% log line, or null. */
+  | ({ op: 'progress' } & RecoveryProgress);
 
 export interface StartupReport {
   segmentSize: number;
@@ -41,6 +55,7 @@ interface State {
   keyPrefix: string;
   segmentSize: number;
   sharedBuffers: number;
+  progressTo: ActorRef<RecoveryRelayMsg> | null;
 }
 
 export const startup: ActorBehavior<State, StartupMsg, StartupReport> = {
@@ -51,11 +66,20 @@ export const startup: ActorBehavior<State, StartupMsg, StartupReport> = {
       keyPrefix: String(args['keyPrefix']),
       segmentSize: Number(args['segmentSize']),
       sharedBuffers: Number(args['sharedBuffers']),
+      progressTo: relayRef(args['progressTo']),
     };
   },
 
   async receive(state, _msg, ctx) {
-    const r = await recover(state.dataDir, state.segmentSize, (line) => elog('log', line));
+    const relay = state.progressTo;
+    const r = relay
+      ? await recover(
+          state.dataDir,
+          state.segmentSize,
+          (text) => ctx.node.tell(relay, { op: 'log', text }),
+          (p) => ctx.node.tell(relay, { op: 'progress', ...p }),
+        )
+      : await recover(state.dataDir, state.segmentSize, (line) => elog('log', line));
     const redis = connectRedis(state.redisAddress, 'actorgres:startup');
     try {
       await seedSharedState(redis, new Keys(state.keyPrefix), r, state.sharedBuffers);
@@ -67,3 +91,9 @@ export const startup: ActorBehavior<State, StartupMsg, StartupReport> = {
     return state;
   },
 };
+
+function relayRef(arg: Json | undefined): ActorRef<RecoveryRelayMsg> | null {
+  if (arg === null || typeof arg !== 'object' || Array.isArray(arg)) return null;
+  const { node, path } = arg;
+  return typeof node === 'number' && typeof path === 'string' ? { node, path } : null;
+}

@@ -23,6 +23,7 @@ import { startWorkerProcess } from '../supervision/workerProcess.ts';
 import { describeExit } from '../supervision/types.ts';
 import { elog, LEVELS, setLogMinMessages } from '../utils/elog.ts';
 import type { Level } from '../utils/elog.ts';
+import { backend } from './backend.ts';
 import { bgworker } from './bgworker.ts';
 import { bgwriter } from './bgwriter.ts';
 import { checkpointer } from './checkpointer.ts';
@@ -60,6 +61,7 @@ await startWorkerProcess(async (node) => {
   node.registerKind('walwriter', walWriter);
   node.registerKind('checkpointer', checkpointer);
   node.registerKind('bgwriter', bgwriter);
+  node.registerKind('backend', backend);
   node.lifecycle$.subscribe((ev) => {
     const id = procId(ev.ref.path);
     switch (ev.type) {

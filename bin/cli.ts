@@ -15,13 +15,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { startCluster } from '../cluster.ts';
-import type { Cluster } from '../cluster.ts';
+import type { Cluster, ClusterEvent } from '../cluster.ts';
 import type { ShutdownMode } from '../supervision/wire.ts';
 import { checkDataDirectory, confPath, DataDirError, initDataDirectory } from '../utils/dataDir.ts';
 import { parseConfFile } from '../utils/guc.ts';
 import type { AuthMethod } from '../utils/dataDir.ts';
 import { elog } from '../utils/elog.ts';
 import { isPostmasterAlive, pidFilePath, readPidFile } from '../utils/pidFile.ts';
+import { RecoveryProgressBar } from './progressBar.ts';
+import type { RecoveryEvent } from './progressBar.ts';
 
 const PROG = 'actorgres';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -136,15 +138,31 @@ function preflight(dir: string): void {
   }
 }
 
+/** What `server` tells `start` over the IPC channel while it starts. */
+type ServerToStart = { ready: number } | { recovery: RecoveryEvent };
+
 async function cmdServer(v: Values): Promise<number> {
   const dir = dataDir(v);
   const opts = clusterOptions(v, dir);
   preflight(dir);
-  const cluster = await startCluster({ ...opts, settings: { log_min_messages: 'log', ...opts.settings } });
+  // On a terminal, redo progress is a bar and the log lines go above it; elsewhere (a log file, CI) log lines every 10%.
+  const bar = process.stderr.isTTY ? new RecoveryProgressBar(process.stderr) : null;
+  const onEvent = (e: ClusterEvent) => {
+    if (e.type !== 'recovery') return;
+    bar?.update(e);
+    // Started by `actorgres start`: it draws the bar if its own output is a terminal.
+    if (process.send && process.connected) process.send({ recovery: e } satisfies ServerToStart);
+  };
+  const cluster = await startCluster({
+    ...opts,
+    settings: { log_min_messages: 'log', ...opts.settings },
+    onEvent,
+    ...(bar ? { log: (line: string) => bar.log(line), recoveryProgressLog: false } : {}),
+  });
   installSignals(cluster);
   if (process.send) {
     // Started by `actorgres start`: tell it we are ready, then cut the cord.
-    process.send({ ready: process.pid }, () => process.disconnect());
+    process.send({ ready: process.pid } satisfies ServerToStart, () => process.disconnect());
   }
   const reason = await cluster.stopped;
   elog('log', `postmaster exiting: ${reason}`);
@@ -173,13 +191,25 @@ async function cmdStart(v: Values): Promise<number> {
     if (s !== undefined) args.push(`--${name}`, s);
   }
   process.stdout.write('waiting for server to start....');
+  // On a terminal, the server's redo progress is drawn as a bar while we wait (its log has the lines).
+  const bar = process.stdout.isTTY ? new RecoveryProgressBar(process.stdout) : null;
+  let drewBar = false;
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd, 'ipc'] });
   const outcome = await new Promise<{ ok: true; pid: number } | { ok: false; code: number | null }>((res) => {
-    child.once('message', (m: unknown) => {
-      if (typeof m === 'object' && m !== null && 'ready' in m) res({ ok: true, pid: Number(m.ready) });
+    child.on('message', (m: unknown) => {
+      if (typeof m !== 'object' || m === null) return;
+      if ('recovery' in m && isRecoveryEvent(m.recovery)) {
+        if (bar && !drewBar && m.recovery.phase === 'progress') {
+          process.stdout.write('\n');
+          drewBar = true;
+        }
+        bar?.update(m.recovery);
+      } else if ('ready' in m) res({ ok: true, pid: Number(m.ready) });
     });
     child.once('exit', (code) => res({ ok: false, code }));
   });
+  bar?.stop();
+  if (drewBar) process.stdout.write('....');
   if (!outcome.ok) {
     process.stdout.write(' stopped waiting\n');
     process.stderr.write(`${PROG}: could not start server (exit code ${outcome.code})\nExamine the log output in ${logFile}:\n${tail(logFile, 10)}\n`);
@@ -189,6 +219,13 @@ async function cmdStart(v: Values): Promise<number> {
   if (child.connected) child.disconnect();
   process.stdout.write(` done\nserver started (PID ${outcome.pid}, log ${logFile})\n`);
   return 0;
+}
+
+/** Checks what arrived over the IPC channel before it is drawn. */
+function isRecoveryEvent(e: unknown): e is RecoveryEvent {
+  if (typeof e !== 'object' || e === null) return false;
+  const r = e as Record<string, unknown>;
+  return r['type'] === 'recovery' && ['begin', 'progress', 'end'].includes(String(r['phase'])) && ['lsn', 'endLsn', 'percent', 'records'].every((k) => typeof r[k] === 'number');
 }
 
 function tail(file: string, n: number): string {

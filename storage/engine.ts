@@ -11,7 +11,7 @@
 import type { Redis } from 'ioredis';
 import { Keys } from './keys.ts';
 import { SharedNotifications } from './notifications.ts';
-import { RelationFile } from './pageFile.ts';
+import { RelationFile, removeRelationFile } from './pageFile.ts';
 import { connectRedis } from './redis.ts';
 import { defineScripts } from './scripts.ts';
 import type { ScriptCall } from './scripts.ts';
@@ -32,6 +32,14 @@ export interface EngineOptions {
 export class StorageEngine {
   private readonly files = new Map<number, Promise<RelationFile>>();
   deadlockTimeoutMs = 1000;
+  /** The OS process the transactions of this engine belong to: if it dies, endTransactionsOfPid ends them. */
+  ownerPid = process.pid;
+  private transactions = 0;
+
+  /** A new owner token "<pid>:<n>": what a transaction's xid is recorded under until it ends (lib/mvcc.lua). */
+  nextOwnerToken(): string {
+    return `${this.ownerPid}:${++this.transactions}`;
+  }
   private closed = false;
   private reconnected = false;
 
@@ -60,7 +68,7 @@ export class StorageEngine {
     if (!call) throw new Error(`Lua script ${name} is not loaded`);
     if (this.notifications.lost) return Promise.reject(this.notifications.lost);
     if (this.reconnected) return this.checkEpoch().then(() => this.script(name, keys, args));
-    return this.notifications.guard(call(keys, args));
+    return this.notifications.guardReply(`script ${name}`, () => call(keys, args));
   }
 
   /**
@@ -68,7 +76,7 @@ export class StorageEngine {
    * (shared memory lost): no script runs there before the epoch is checked.
    */
   private async checkEpoch(): Promise<void> {
-    const epoch = await this.guard(this.redis.get(this.keys.epoch()));
+    const epoch = await this.notifications.guardReply('GET epoch', () => this.redis.get(this.keys.epoch()));
     if (epoch !== this.notifications.epoch) this.notifications.markLost();
     else this.reconnected = false;
   }
@@ -89,6 +97,31 @@ export class StorageEngine {
     if (relid < 0) throw scriptFailure(relid, `relation "${name}"`);
     await this.notifications.waitForFlush(replyInt(reply[1], 'relationCreate'));
     return relid;
+  }
+
+  /**
+   * Drops a relation (heap or index): its pages leave shared buffers at once,
+   * and once the drop record is durable its data file is removed. Not
+   * transactional: the SQL layer calls it after the dropping transaction
+   * committed (PostgreSQL unlinks at commit too).
+   */
+  async dropRelation(relid: number): Promise<void> {
+    const keys = this.keys;
+    const reply = replyArray(await this.script('relationDrop', [...keys.walBlock(), keys.rels(), keys.rel(relid), keys.dirty()], [keys.prefix, relid]), 'relationDrop');
+    const lsn = replyInt(reply[0], 'relationDrop');
+    if (lsn < 0) throw scriptFailure(lsn, `relation ${relid}`);
+    await this.notifications.waitForFlush(lsn);
+    const file = this.files.get(relid);
+    this.files.delete(relid);
+    if (file) await (await file).close();
+    await removeRelationFile(this.dataDir, relid);
+  }
+
+  /** Adds entries ("key blk.slot") for existing versions to an index: an index build (CREATE INDEX, rebuild after recovery). */
+  async indexAddEntries(index: number, members: readonly string[]): Promise<void> {
+    for (let i = 0; i < members.length; i += 5000) {
+      await this.script('indexAddEntries', [this.keys.idx(index)], members.slice(i, i + 5000));
+    }
   }
 
   async relationId(name: string): Promise<number | null> {

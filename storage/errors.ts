@@ -30,10 +30,29 @@ export const enum ScriptCode {
   NotRunning = -8,
   DuplicateRelation = -9,
   WalBufferMismatch = -10,
+  /** A live version already has this key in a unique index (the second element names the index). */
+  UniqueViolation = -11,
+  /** A table-level lock is taken by another transaction and NOWAIT was asked. */
+  LockNotAvailable = -20,
+  /** A lock mode name the lock manager does not know. */
+  UnknownLockMode = -21,
+}
+
+/** A unique index refused a key; the SQL layer turns it into 23505 with the constraint's name and key. */
+export class UniqueViolation extends StorageError {
+  override name = 'UniqueViolation';
+  constructor(readonly indexId: number) {
+    super('23505', `duplicate key value violates unique index ${indexId}`);
+  }
 }
 
 export function serializationFailure(): StorageError {
   return new StorageError('40001', 'could not serialize access due to concurrent update');
+}
+
+/** A lock wait outlasted its lock timeout (PostgreSQL's lock_timeout). */
+export function lockTimeout(): StorageError {
+  return new StorageError('55P03', 'canceling statement due to lock timeout');
 }
 
 export function scriptFailure(code: number, what: string): StorageError {
@@ -48,6 +67,10 @@ export function scriptFailure(code: number, what: string): StorageError {
       return new StorageError('25P01', `${what}: the transaction is not running`);
     case ScriptCode.DuplicateRelation:
       return new StorageError('42P07', `${what}: relation already exists`);
+    case ScriptCode.LockNotAvailable:
+      return new StorageError('55P03', `could not obtain lock on ${what}`);
+    case ScriptCode.UnknownLockMode:
+      return new StorageError('XX000', `${what}: unknown lock mode`);
     case ScriptCode.WalBufferMismatch:
       return new StorageError('XX000', `${what}: the WAL buffer does not start with the records written`);
     default:

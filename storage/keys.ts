@@ -19,12 +19,24 @@
  *   {p}xid:next         string  next transaction id (64-bit range, JS-safe below 2^53)
  *   {p}procarray        zset    running transaction ids; their end is published on {p}xact:end
  *   {p}committing       zset    xid -> LSN of its commit record, while the commit waits for its flush
+ *   {p}xidowner         hash    running xid -> owner token "<pid>:<n>" (process, transaction number there)
+ *   {p}xidtoken         hash    owner token -> xid (found again after a lost reply)
+ *   {p}xids:pid:{pid}   set     running xids of one process (ended by another if it dies)
  *   {p}waitsfor         hash    waiter xid -> xid it waits for (pg_locks' waiting rows; deadlock detection)
+ *
+ * Table-level locks (storage/lockManager.ts, storage/scripts/lib/lock.lua; pg_locks):
+ *   {p}lock:rel:{relid}     hash  xid -> modes granted to it, comma-separated ("AccessShareLock,RowExclusiveLock")
+ *   {p}lockwait:rel:{relid} zset  "xid:mode" of the waiters, in queue order (score: {p}lockwait:next)
+ *   {p}lockwait:next        string arrival counter of the lock queues
+ *   {p}locks:xid:{xid}      set   lock tags ("rel:{relid}") an xid holds or awaits, released at its end
+ *   {p}locks                set   lock tags with a holder or waiter (the index pg_locks reads)
  *   {p}clog:{n}         string  2 bits per xid (committed, aborted), 2^20 xids per chunk
+ *   {p}catalog:inval    channel a DDL committed: processes drop their catalog caches (sinval)
  *   {p}rels             hash    relation name -> relation id
  *   {p}relid:next       string  next relation id
  *   {p}rel:{relid}      hash    name, nblocks, target (insert block)
  *   {p}page:{rel}:{blk} hash    lsn, free, nslot, s{slot} = "xmin:xmax:cmin:cmax:next|data"
+ *   {p}idx:{index}      zset    index entries "key blk.slot" (key: order-preserving hex), all scores 0
  *   {p}buffers          list    clock ring of resident pages ("rel:blk"); {p}usage their usage counts
  *   {p}shared_buffers   string  pages that may stay resident; past it {p}bgwriter:doorbell wakes the evictor
  */
@@ -95,14 +107,51 @@ export class Keys {
     return `${this.prefix}committing`;
   }
 
+  xidToken(): string {
+    return `${this.prefix}xidtoken`;
+  }
+
+  xidsOfPid(pid: number): string {
+    return `${this.prefix}xids:pid:${pid}`;
+  }
+
   /** Wait-for graph: waiter xid -> the xid it waits for (deadlock detection). */
   waitsFor(): string {
     return `${this.prefix}waitsfor`;
   }
 
+  /** Table-level lock of a relation: xid -> granted modes. */
+  lockRel(relid: number): string {
+    return `${this.prefix}lock:rel:${relid}`;
+  }
+
+  /** Waiters for a relation's lock, in queue order. */
+  lockWaitRel(relid: number): string {
+    return `${this.prefix}lockwait:rel:${relid}`;
+  }
+
+  lockWaitNext(): string {
+    return `${this.prefix}lockwait:next`;
+  }
+
+  /** Lock tags an xid holds or awaits. */
+  locksOfXid(xid: number): string {
+    return `${this.prefix}locks:xid:${xid}`;
+  }
+
+  /** Lock tags in use (the index of pg_locks). */
+  locks(): string {
+    return `${this.prefix}locks`;
+  }
+
   /** Pub/sub channel: the xid of every transaction that ended. */
   xactEndChannel(): string {
     return `${this.prefix}xact:end`;
+  }
+
+  /** Pub/sub channel: a DDL committed; every process reloads its catalog cache. */
+  catalogInvalChannel(): string {
+    return `${this.prefix}catalog:inval`;
   }
 
   clog(chunk: number): string {
@@ -123,6 +172,11 @@ export class Keys {
 
   page(relid: number, blkno: number): string {
     return `${this.prefix}page:${relid}:${blkno}`;
+  }
+
+  /** An index: a sorted set walked with ZRANGEBYLEX (storage/scripts/lib/index.lua). */
+  idx(index: number): string {
+    return `${this.prefix}idx:${index}`;
   }
 
   /** Clock ring of resident pages ("rel:blk"). */

@@ -34,7 +34,7 @@
  */
 import { crc32c } from '@node-rs/crc32';
 import { constants } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -251,4 +251,16 @@ export class RelationFile {
   async close(): Promise<void> {
     await this.handle.close();
   }
+}
+
+/** Removes DIR/base/<relId> (a dropped relation) and makes the removal durable; a missing file is fine. */
+export async function removeRelationFile(dataDir: string, relId: number): Promise<void> {
+  const baseDir = join(dataDir, 'base');
+  try {
+    await unlink(join(baseDir, String(relId)));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  await syncDirectory(baseDir);
 }

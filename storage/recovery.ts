@@ -13,7 +13,9 @@
  * 3. Redo stops at the end of WAL, or at a torn or corrupt record (reported
  *    with its LSN): what follows was never flushed, so never acknowledged.
  * 4. Transactions seen without a commit record end aborted.
- * Progress goes to the log every 10% of the WAL to read (LSN, percentage).
+ * Progress goes to the log every 10% of the WAL to read (LSN, percentage);
+ *    a `progress` callback also hears every whole percent (and 0% at the
+ *    start, 100% at the end of redo), for a progress bar or events.
  * 5. End-of-recovery checkpoint: redone pages, CLOG and relation map are
  *    written and fsynced, then the control file points past the end of WAL,
  *    and WAL before it is removed. Shared memory then starts with no pages
@@ -24,11 +26,23 @@ import { join } from 'node:path';
 import { clogStatus, readClog, setClogStatus, writeClogChunk } from './clogFile.ts';
 import { readControlFile, writeControlFile } from './controlFile.ts';
 import type { ControlData } from './controlFile.ts';
-import { RelationFile } from './pageFile.ts';
+import { RelationFile, removeRelationFile } from './pageFile.ts';
 import type { Page } from './pageFile.ts';
 import { readRelMap, writeRelMap } from './relmapFile.ts';
 import type { RelMap } from './relmapFile.ts';
-import { decodeHeapChange, decodeRelmapCreate, HEAP_CHANGE, RELMAP_CREATE, RM_HEAP, RM_RELMAP, RM_XACT, XACT_ABORT, XACT_COMMIT } from './wal/rmgr.ts';
+import {
+  decodeHeapChange,
+  decodeRelmapCreate,
+  decodeRelmapDrop,
+  HEAP_CHANGE,
+  RELMAP_CREATE,
+  RELMAP_DROP,
+  RM_HEAP,
+  RM_RELMAP,
+  RM_XACT,
+  XACT_ABORT,
+  XACT_COMMIT,
+} from './wal/rmgr.ts';
 import { firstLsn, parseSegmentFileName, removeSegmentsBefore, scanWal } from './wal/segments.ts';
 import { formatLsn, WAL_HEADER_SIZE } from './wal/walFormat.ts';
 import { walDir } from './walFlush.ts';
@@ -55,7 +69,26 @@ export interface RecoveryResult {
 
 export type RecoveryLog = (message: string) => void;
 
-export async function recover(dataDir: string, segSize: number, log: RecoveryLog): Promise<RecoveryResult> {
+/** Where redo stands: `lsn` of the record being redone, out of WAL that ends at most at `endLsn`. */
+export type RecoveryProgress = {
+  phase: 'begin' | 'progress' | 'end';
+  lsn: number;
+  /** Before the end, where the WAL files end (an upper bound); at the end, where valid WAL ended. */
+  endLsn: number;
+  /** 0 to 100, whole numbers; 100 only at the end. */
+  percent: number;
+  records: number;
+  /**
+   * The progress log line of this step (every 10%), or null. When a progress
+   * callback is given, these lines go to it instead of `log`: the caller
+   * decides whether a bar or the log shows them.
+   */
+  message: string | null;
+};
+
+export type RecoveryProgressFn = (progress: RecoveryProgress) => void;
+
+export async function recover(dataDir: string, segSize: number, log: RecoveryLog, progress?: RecoveryProgressFn): Promise<RecoveryResult> {
   // The segment size is fixed when the cluster first starts (initdb's --wal-segsize): the control file has it.
   const control: ControlData = readControlFile(dataDir) ?? freshControl(segSize);
   segSize = control.segmentSize;
@@ -75,14 +108,23 @@ export async function recover(dataDir: string, segSize: number, log: RecoveryLog
   let records = 0;
   const walEnd = await walBytesEnd(walDir(dataDir), segSize);
   const span = Math.max(1, walEnd - control.redoLsn);
+  const walEndLsn = Math.max(walEnd, control.redoLsn);
   let nextReport = 10;
+  let lastPercent = 0;
   log(`redo starts at ${formatLsn(control.redoLsn)} (at most ${formatBytes(walEnd - control.redoLsn)} of WAL to read)`);
+  progress?.({ phase: 'begin', lsn: control.redoLsn, endLsn: walEndLsn, percent: 0, records: 0, message: null });
   const result = await scanWal(walDir(dataDir), segSize, control.redoLsn, async (rec) => {
     records++;
     const pct = Math.floor(((rec.lsn - control.redoLsn) / span) * 100);
+    let message: string | null = null;
     if (pct >= nextReport) {
-      log(`redo in progress at ${formatLsn(rec.lsn)} (${pct}%, ${records} records)`);
+      message = `redo in progress at ${formatLsn(rec.lsn)} (${pct}%, ${records} records)`;
+      if (!progress) log(message);
       nextReport = Math.floor(pct / 10) * 10 + 10;
+    }
+    if (progress && pct > lastPercent) {
+      lastPercent = pct;
+      progress({ phase: 'progress', lsn: rec.lsn, endLsn: walEndLsn, percent: pct, records, message });
     }
     if (rec.xid > maxXid) maxXid = rec.xid;
     if (rec.xid > 0) seen.add(rec.xid);
@@ -116,8 +158,14 @@ export async function recover(dataDir: string, segSize: number, log: RecoveryLog
       const r = decodeRelmapCreate(rec.payload, where);
       if (!relmap.relations.some((x) => x.relid === r.relid)) relmap.relations.push(r);
       relmap.nextRelId = Math.max(relmap.nextRelId, r.relid + 1);
+    } else if (rec.rmgr === RM_RELMAP && rec.info === RELMAP_DROP) {
+      const relid = decodeRelmapDrop(rec.payload, where);
+      relmap.relations = relmap.relations.filter((x) => x.relid !== relid);
+      for (const [key, entry] of pages) if (entry.rel === relid) pages.delete(key);
     }
   });
+  const redoEnd = Math.max(result.endLsn, control.redoLsn);
+  progress?.({ phase: 'end', lsn: redoEnd, endLsn: redoEnd, percent: 100, records, message: null });
   if (result.stop !== 'end') log(`redo stopped at ${formatLsn(result.endLsn)}: ${result.stop} WAL record (${result.detail}); the rest of WAL is ignored`);
   log(`redo done at ${formatLsn(result.endLsn)}: ${records} records, ${pages.size} pages`);
 
@@ -129,7 +177,8 @@ export async function recover(dataDir: string, segSize: number, log: RecoveryLog
     }
   }
   // End-of-recovery checkpoint: data first, then the control file that makes WAL before it unnecessary.
-  for (const { rel, blk, page } of pages.values()) await (await file(rel)).writeBlock(blk, page);
+  const live = new Set(relmap.relations.map((r) => r.relid));
+  for (const { rel, blk, page } of pages.values()) if (live.has(rel)) await (await file(rel)).writeBlock(blk, page);
   const nblocks = new Map<number, number>();
   for (const r of relmap.relations) nblocks.set(r.relid, await (await file(r.relid)).nblocks());
   for (const f of files.values()) {
@@ -137,6 +186,8 @@ export async function recover(dataDir: string, segSize: number, log: RecoveryLog
     await f.close();
   }
   for (const [chunk, bytes] of clog) await writeClogChunk(dataDir, chunk, bytes);
+  // Files of relations dropped before the crash (removed only after their drop record was flushed).
+  await removeOrphanFiles(dataDir, live);
   const nextXid = Math.max(control.nextXid, maxXid + 1);
   relmap.nextRelId = Math.max(relmap.nextRelId, control.nextRelId);
   await writeRelMap(dataDir, relmap);
@@ -158,6 +209,16 @@ export async function recover(dataDir: string, segSize: number, log: RecoveryLog
     detail: result.detail,
     crashed: crashed || records > 0,
   };
+}
+
+async function removeOrphanFiles(dataDir: string, live: Set<number>): Promise<void> {
+  let names: string[] = [];
+  try {
+    names = await readdir(join(dataDir, 'base'));
+  } catch {
+    return;
+  }
+  for (const name of names) if (/^\d+$/.test(name) && !live.has(Number(name))) await removeRelationFile(dataDir, Number(name));
 }
 
 /** Where the WAL files end at most (the last segment's size bounds the progress estimate). */

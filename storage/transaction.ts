@@ -28,7 +28,10 @@
  * row lock at once.
  */
 import type { StorageEngine } from './engine.ts';
-import { replyArray, replyInt, replyString, ScriptCode, scriptFailure, serializationFailure, StorageError } from './errors.ts';
+import { WAL_HEADER_SIZE } from './wal/walFormat.ts';
+import { acquireRelationLock } from './lockManager.ts';
+import type { LockMode, LockOptions } from './lockManager.ts';
+import { replyArray, replyInt, replyString, ScriptCode, scriptFailure, serializationFailure, StorageError, UniqueViolation } from './errors.ts';
 
 export type Isolation = 'read committed' | 'repeatable read';
 
@@ -42,10 +45,24 @@ export interface TupleRef {
   data: string;
 }
 
+/** An entry a new tuple version gets in an index: `key` is the order-preserving hex encoding of its indexed values (sql/types encodeIndexKey). `unique`: refuse a second live version with the same key (a key with a NULL is never checked: pass false). */
+export interface IndexEntry {
+  index: number;
+  unique: boolean;
+  key: string;
+}
+
+/** A range of index keys (hex key prefixes: a prefix bound covers every longer key that starts with it). */
+export interface IndexRange {
+  lower?: { key: string; inclusive: boolean };
+  upper?: { key: string; inclusive: boolean };
+}
+
 /** done: the new version; changed: a committed transaction changed it first (READ COMMITTED) — its newest version, or null if deleted; self: this statement already changed it. */
 export type WriteResult<T> = { status: 'done'; value: T } | { status: 'changed'; latest: TupleRef | null } | { status: 'self' };
 
 const SCAN_BATCH_PAGES = 32;
+const INDEX_BATCH = 256;
 
 type TxState = 'active' | 'committed' | 'aborted' | 'failed';
 
@@ -55,12 +72,25 @@ export class Transaction {
   private cid = 0;
   private snapshot = '';
   private state: TxState = 'active';
+  private readonly ownerToken: string;
 
   constructor(
     private readonly engine: StorageEngine,
     readonly isolation: Isolation,
     private readonly synchronousCommit: boolean,
-  ) {}
+  ) {
+    this.ownerToken = engine.nextOwnerToken();
+  }
+
+  /**
+   * The xid argument of a script that may assign one: the xid, or while there
+   * is none "-<owner token>": the script records the xid it assigns under
+   * this process and token, so that the transaction can be found again if the
+   * reply is lost, and ended by another process if this one dies.
+   */
+  xidArg(): string {
+    return this.xid !== 0 ? String(this.xid) : `-${this.ownerToken}`;
+  }
 
   private get iso(): 'rc' | 'rr' {
     return this.isolation === 'repeatable read' ? 'rr' : 'rc';
@@ -72,10 +102,11 @@ export class Transaction {
     if (this.isolation === 'read committed') this.snapshot = '';
   }
 
-  async insert(relid: number, data: string): Promise<Ctid> {
+  /** Inserts a version and its index entries; a unique index that holds the key fails with UniqueViolation (after waiting for an in-progress holder, as PostgreSQL does). */
+  async insert(relid: number, data: string, entries: readonly IndexEntry[] = []): Promise<Ctid> {
     this.checkActive();
     for (;;) {
-      const r = await this.heapWrite('heapInsert', relid, [data]);
+      const r = await this.heapWrite('heapInsert', relid, [data, ...flattenEntries(entries)]);
       if (r.ok) return { blk: r.values[1]!, slot: r.values[2]! };
       await this.resolveOrThrow(relid, r, 'insert');
     }
@@ -125,10 +156,39 @@ export class Transaction {
     }
   }
 
-  async update(relid: number, ctid: Ctid, data: string): Promise<WriteResult<Ctid>> {
+  /**
+   * Yields the versions this transaction's snapshot sees through an index
+   * range, in key order; one script per batch of entries.
+   */
+  async *indexScan(relid: number, index: number, range: IndexRange = {}): AsyncGenerator<TupleRef> {
+    this.checkActive();
+    let min = range.lower ? (range.lower.inclusive ? '[' + range.lower.key : '[' + range.lower.key + 'g') : '-';
+    const max = range.upper ? (range.upper.inclusive ? '(' + range.upper.key + 'g' : '(' + range.upper.key) : '+';
+    for (;;) {
+      const keys = this.engine.keys;
+      const reply = replyArray(
+        await this.engine.script('indexScan', [keys.procarray(), keys.xidNext(), keys.idx(index)], [keys.prefix, this.snapshot, this.xid, this.cid, relid, min, max, INDEX_BATCH]),
+        'indexScan',
+      );
+      this.snapshot = replyString(reply[0], 'indexScan');
+      if (replyInt(reply[1], 'indexScan') === ScriptCode.PageNotLoaded) {
+        await this.engine.loadPage(relid, replyInt(reply[2], 'indexScan'));
+        continue;
+      }
+      for (let i = 3; i + 2 < reply.length; i += 3) {
+        yield { ctid: { blk: replyInt(reply[i], 'indexScan'), slot: replyInt(reply[i + 1], 'indexScan') }, data: replyString(reply[i + 2], 'indexScan') };
+      }
+      const resume = replyString(reply[2], 'indexScan');
+      if (resume === '') return;
+      min = '(' + resume;
+    }
+  }
+
+  /** Replaces a version; `entries` are the new version's index entries (every index of the relation: there is no HOT). */
+  async update(relid: number, ctid: Ctid, data: string, entries: readonly IndexEntry[] = []): Promise<WriteResult<Ctid>> {
     this.checkActive();
     for (;;) {
-      const r = await this.heapWrite('heapUpdate', relid, [ctid.blk, ctid.slot, data, this.iso]);
+      const r = await this.heapWrite('heapUpdate', relid, [ctid.blk, ctid.slot, data, this.iso, ...flattenEntries(entries)]);
       if (r.ok) return { status: 'done', value: { blk: r.values[1]!, slot: r.values[2]! } };
       const outcome = await this.conflict(relid, r, 'update');
       if (outcome) return outcome;
@@ -145,6 +205,15 @@ export class Transaction {
     }
   }
 
+  /**
+   * Takes a table-level lock on `relid`, held until this transaction ends;
+   * waits while another transaction's lock conflicts (storage/lockManager.ts).
+   */
+  async lockRelation(relid: number, mode: LockMode, opts?: LockOptions): Promise<void> {
+    this.checkActive();
+    await acquireRelationLock(this.engine, this, relid, mode, opts);
+  }
+
   async commit(): Promise<void> {
     this.checkActive();
     if (this.xid === 0) {
@@ -152,10 +221,23 @@ export class Transaction {
       return;
     }
     const keys = this.engine.keys;
-    const endLsn = replyInt(
-      await this.engine.script('xactCommit', [...keys.walBlock(), keys.procarray(), keys.committing()], [keys.prefix, this.xid, this.synchronousCommit ? 0 : 1]),
-      'xactCommit',
-    );
+    let endLsn: number;
+    try {
+      endLsn = replyInt(
+        await this.engine.script('xactCommit', [...keys.walBlock(), keys.procarray(), keys.committing()], [keys.prefix, this.xid, this.synchronousCommit ? 0 : 1]),
+        'xactCommit',
+      );
+    } catch (err) {
+      // The reply was lost with the connection: did the commit record get written? Shared memory knows.
+      if (!(err instanceof StorageError) || err.sqlstate !== '08006') throw err;
+      const resolved = await this.resolveLostCommit();
+      if (resolved === 'not written') throw err; // still running: the caller aborts it
+      if (resolved === 'done') {
+        this.state = 'committed';
+        return;
+      }
+      endLsn = resolved;
+    }
     if (endLsn < 0) throw scriptFailure(endLsn, `commit of transaction ${this.xid}`);
     if (this.synchronousCommit) {
       // The commit record may be durable once this wait ends; until then the transaction is in doubt.
@@ -170,11 +252,30 @@ export class Transaction {
     if (this.state === 'committed' || this.state === 'aborted') return;
     // A commit record that may already be durable must not be contradicted: recovery decides.
     if (this.state === 'failed') throw new StorageError('XX000', `transaction ${this.xid} is in doubt (its commit record was written); it cannot be aborted`);
+    const keys = this.engine.keys;
+    if (this.xid === 0) {
+      // A first write whose reply was lost may have assigned an xid all the same.
+      const found = await this.engine.guard(this.engine.redis.hget(keys.xidToken(), this.ownerToken));
+      if (found !== null) this.xid = Number(found);
+    }
     if (this.xid !== 0) {
-      const keys = this.engine.keys;
       await this.engine.script('xactAbort', [...keys.walBlock(), keys.procarray(), keys.committing()], [keys.prefix, this.xid]);
     }
     this.state = 'aborted';
+  }
+
+  /**
+   * After a lost reply to xactCommit: the commit record's LSN end if it was
+   * written and waits for its flush (synchronous commit), 'done' if the
+   * commit completed (asynchronous), or 'not written' if the transaction is
+   * still running without one.
+   */
+  private async resolveLostCommit(): Promise<number | 'done' | 'not written'> {
+    const keys = this.engine.keys;
+    const lsn = await this.engine.guard(this.engine.redis.zscore(keys.committing(), String(this.xid)));
+    if (lsn !== null) return Number(lsn) + WAL_HEADER_SIZE;
+    const running = await this.engine.guard(this.engine.redis.zscore(keys.procarray(), String(this.xid)));
+    return running !== null ? 'not written' : 'done';
   }
 
   // ---- internals ---------------------------------------------------------------
@@ -216,7 +317,7 @@ export class Transaction {
 
   /** Runs a heap-changing script; a non-negative first element is success (the xid). */
   private async heapWrite(script: string, relid: number, args: Array<string | number>): Promise<Refusal | { ok: true; values: number[] }> {
-    const reply = replyArray(await this.engine.script(script, this.engine.keys.heapWriteBlock(relid), [this.engine.keys.prefix, this.xid, this.cid, relid, ...args]), script);
+    const reply = replyArray(await this.engine.script(script, this.engine.keys.heapWriteBlock(relid), [this.engine.keys.prefix, this.xidArg(), this.cid, relid, ...args]), script);
     const first = replyInt(reply[0], script);
     if (first < 0) return { ok: false, code: first, arg: reply[1] ?? null };
     this.xid = first; // assigned by the first write
@@ -225,6 +326,8 @@ export class Transaction {
 
   private async resolveOrThrow(relid: number, r: Refusal, what: string): Promise<void> {
     if (r.code === ScriptCode.PageNotLoaded) return this.engine.loadPage(relid, replyInt(r.arg, what));
+    if (r.code === ScriptCode.Wait) return this.waitFor(replyInt(r.arg, what));
+    if (r.code === ScriptCode.UniqueViolation) throw new UniqueViolation(replyInt(r.arg, what));
     throw scriptFailure(r.code, what);
   }
 
@@ -246,10 +349,18 @@ export class Transaction {
         throw serializationFailure();
       case ScriptCode.SelfUpdated:
         return { status: 'self' };
+      case ScriptCode.UniqueViolation:
+        throw new UniqueViolation(replyInt(r.arg, what));
       default:
         throw scriptFailure(r.code, what);
     }
   }
+}
+
+function flattenEntries(entries: readonly IndexEntry[]): Array<string | number> {
+  const out: Array<string | number> = [entries.length];
+  for (const e of entries) out.push(e.index, e.unique ? 1 : 0, e.key);
+  return out;
 }
 
 function deadlockDetected(xid: number, holder: number): StorageError {

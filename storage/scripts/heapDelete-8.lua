@@ -10,7 +10,7 @@
   KEYS[7] {p}procarray
   KEYS[8] {p}rel:<rel>
   ARGV[1] key prefix {p}
-  ARGV[2] xid of the deleting transaction, 0 if it has none yet
+  ARGV[2] xid of the deleting transaction, or "-<pid>:<n>" (its owner token, lib/mvcc.lua xid_arg) if it has none yet
   ARGV[3] command id
   ARGV[4] relation id
   ARGV[5] block
@@ -34,10 +34,10 @@ if redis.call('EXISTS', key) == 0 then return { -4, blk } end
 local raw = redis.call('HGET', key, 's' .. slot)
 if not raw then return { -5 } end
 local t = tuple_parse(raw)
-local xid = tonumber(ARGV[2])
+local xid, token = xid_arg(ARGV[2])
 local refusal = heap_check_xmax(prefix, t, xid, iso)
 if refusal then return refusal end
-xid = ensure_xid(prefix, xid)
+xid = ensure_xid(prefix, xid, token)
 t.xmax, t.cmax = xid, cid
 local tuple = tuple_format(t)
 redis.call('HSET', key, 's' .. slot, tuple)

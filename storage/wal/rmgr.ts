@@ -14,6 +14,7 @@ export const XACT_COMMIT = 1;
 export const XACT_ABORT = 2;
 export const HEAP_CHANGE = 1;
 export const RELMAP_CREATE = 1;
+export const RELMAP_DROP = 2;
 export const XLOG_CHECKPOINT = 1;
 
 /** One page touched by a heap record: item writes, or a full-page image (the page after the change). */
@@ -43,6 +44,12 @@ export function decodeRelmapCreate(payload: Buffer, where: string): { relid: num
   const e = m as Record<string, unknown>;
   if (typeof e['n'] !== 'string') throw new Error(`${where}: relation record without a name`);
   return { relid: num(e['r'], where), name: e['n'] };
+}
+
+export function decodeRelmapDrop(payload: Buffer, where: string): number {
+  const m = decode(payload);
+  if (typeof m !== 'object' || m === null) throw new Error(`${where}: bad relation record`);
+  return num((m as Record<string, unknown>)['r'], where);
 }
 
 function num(v: unknown, where: string): number {

@@ -23,16 +23,44 @@ local function set_xid_status(prefix, xid, committed)
   redis.call('SETBIT', clog_key(prefix, xid), (xid % CLOG_CHUNK) * 2 + (committed and 0 or 1), 1)
 end
 
--- Assigns an xid on first write (PostgreSQL assigns them lazily too).
-local function ensure_xid(prefix, xid)
+-- The xid argument of a script that may assign one: the transaction's xid,
+-- or, while it has none yet, "-<pid>:<n>": its owner token (the OS process
+-- running it and a transaction number there). Returns xid (0: none), token.
+local function xid_arg(v)
+  if string.sub(v, 1, 1) == '-' then return 0, string.sub(v, 2) end
+  return tonumber(v), nil
+end
+
+-- Assigns an xid on first write (PostgreSQL assigns them lazily too), and
+-- records its owner:
+--   {p}xidowner       hash: xid -> owner token "<pid>:<n>"
+--   {p}xidtoken       hash: owner token -> xid (a transaction whose first
+--                     write's reply was lost finds its xid there)
+--   {p}xids:pid:<pid> set: the running xids of one process
+-- so that the transactions of a process that died can be ended by another.
+local function ensure_xid(prefix, xid, token)
   if xid ~= 0 then return xid end
   xid = redis.call('INCR', prefix .. 'xid:next') - 1
   redis.call('ZADD', prefix .. 'procarray', xid, xid)
+  if token then
+    local pid = string.match(token, '^(%d+):')
+    redis.call('HSET', prefix .. 'xidowner', xid, token)
+    redis.call('HSET', prefix .. 'xidtoken', token, xid)
+    redis.call('SADD', prefix .. 'xids:pid:' .. pid, xid)
+  end
   return xid
 end
 
--- Snapshot: xmin (oldest running), xmax (next xid), xip (running then), own xid and command id.
--- Serialized as "xmin:xmax:xip,xip,..." so a transaction can carry it between statements.
+-- The transaction ended: its owner records go.
+local function xid_forget(prefix, xid)
+  local token = redis.call('HGET', prefix .. 'xidowner', xid)
+  if token then
+    redis.call('HDEL', prefix .. 'xidowner', xid)
+    redis.call('HDEL', prefix .. 'xidtoken', token)
+    redis.call('SREM', prefix .. 'xids:pid:' .. string.match(token, '^(%d+):'), xid)
+  end
+end
+
 local function snapshot_take(prefix)
   local xmax = tonumber(redis.call('GET', prefix .. 'xid:next'))
   local running = redis.call('ZRANGE', prefix .. 'procarray', 0, -1)

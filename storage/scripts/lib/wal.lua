@@ -9,7 +9,7 @@ local WAL_HEADER = 24
 local RM_XACT, RM_HEAP, RM_RELMAP, RM_XLOG = 1, 2, 3, 4
 local XACT_COMMIT, XACT_ABORT = 1, 2
 local HEAP_CHANGE = 1
-local RELMAP_CREATE = 1
+local RELMAP_CREATE, RELMAP_DROP = 1, 2
 local XLOG_CHECKPOINT = 1
 
 local function wal_append(xid, rmgr, info, payload)

@@ -1,0 +1,503 @@
+/*
+ * Planning a SELECT (PostgreSQL's parse_analyze + planner, much reduced):
+ * FROM items become scans and nested-loop joins; a WHERE clause on a single
+ * table whose conjuncts bound the leading columns of an index becomes an
+ * index scan (equality on a prefix, then a range on the next column); then
+ * grouping and aggregates, the target list, DISTINCT, ORDER BY and LIMIT.
+ * UNION / INTERSECT / EXCEPT and non-recursive WITH are planned here too.
+ */
+import type { Node, SelectStmt } from '@pgsql/types';
+import type { RelationDef, TableDef } from './catalog.ts';
+import { SqlError } from './errors.ts';
+import { coerce, compileExpr, isAggregateName, makeOperator, requireBoolClause, Scope } from './expr.ts';
+import type { CompileContext, Compiled, Grouping, ScopeColumn, SubPlan } from './expr.ts';
+import { Agg, Filter, IndexScan, Limit, Materialize, NestLoop, Project, Result, SeqScan, SetOp, Sort, SubqueryScan, tableColumns, Trim, Unique, Values } from './plan.ts';
+import type { IndexBound, JoinKind, Plan, SortKey } from './plan.ts';
+import { castDatum, commonType } from './types/index.ts';
+import type { Datum, SqlType } from './types/index.ts';
+import { TypeOid, Types } from './types/oids.ts';
+
+export interface PlanContext {
+  relation(name: string, location: number | undefined): RelationDef;
+  paramTypes: SqlType[];
+  ctes: Map<string, Plan>;
+}
+
+export interface PlannedQuery {
+  plan: Plan;
+  names: string[];
+  types: SqlType[];
+  correlated: boolean;
+}
+
+const str = (n: Node): string => ('String' in n ? (n.String.sval ?? '') : '');
+const pos = (location: number | undefined) => (location === undefined || location < 0 ? {} : { position: location + 1 });
+
+/** Read through a function: the compiler sets the flag behind TypeScript's narrowing. */
+const readsOuter = (cc: CompileContext): boolean => cc.touchedOuter === true;
+
+export function newCompileContext(pc: PlanContext): CompileContext {
+  const cc: CompileContext = {
+    paramTypes: pc.paramTypes,
+    subplans: [],
+    planSubquery: (stmt, scope) => {
+      if (!('SelectStmt' in stmt)) throw new SqlError('0A000', 'only SELECT subqueries are supported');
+      const q = planSelect(stmt.SelectStmt, scope, pc);
+      return { plan: q.plan, types: q.types, correlated: q.correlated };
+    },
+  };
+  return cc;
+}
+
+export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): PlannedQuery {
+  if (stmt.withClause) {
+    if (stmt.withClause.recursive) throw new SqlError('0A000', 'WITH RECURSIVE is not supported');
+    const ctes = new Map(pc.ctes);
+    pc = { ...pc, ctes };
+    for (const c of stmt.withClause.ctes ?? []) {
+      if (!('CommonTableExpr' in c)) continue;
+      const cte = c.CommonTableExpr;
+      const q = planStatementAsQuery(cte.ctequery!, outer, pc);
+      const names = (cte.aliascolnames ?? []).map(str);
+      const cols: ScopeColumn[] = q.types.map((t, i) => ({ name: names[i] ?? q.names[i]!, type: t, range: cte.ctename! }));
+      ctes.set(cte.ctename!, new Materialize(q.plan, cols));
+    }
+  }
+  if (stmt.op && stmt.op !== 'SETOP_NONE') return planSetOp(stmt, outer, pc);
+  if (stmt.valuesLists) return planValues(stmt, outer, pc);
+
+  let correlated = false;
+  const cc = newCompileContext(pc);
+  // FROM
+  let from: Plan = new Result();
+  let scope = new Scope([], outer);
+  const items = stmt.fromClause ?? [];
+  for (const item of items) {
+    const p = planFromItem(item, outer, pc);
+    correlated ||= p.correlated;
+    from = from instanceof Result ? p.plan : new NestLoop(from, p.plan, 'cross', null, [...from.columns, ...p.plan.columns], []);
+  }
+  scope = new Scope(from.columns, outer);
+
+  // WHERE (with an index scan for a single table when it helps)
+  if (stmt.whereClause) {
+    cc.subplans = [];
+    cc.touchedOuter = false;
+    const cond = requireBoolClause(compileExpr(stmt.whereClause, scope, cc), 'WHERE');
+    correlated ||= readsOuter(cc) || cc.subplans.some((s) => s.correlated);
+    if (items.length === 1 && from instanceof SeqScan) from = chooseIndexScan(from, stmt.whereClause, scope, cc) ?? from;
+    from = new Filter(from, cond, cc.subplans);
+  }
+
+  // Targets (expanding *), with grouping
+  const targets = expandTargets(stmt.targetList ?? [], scope);
+  const hasAgg = targets.some((t) => containsAggregate(t.node)) || (stmt.havingClause !== undefined && containsAggregate(stmt.havingClause));
+  const grouped = hasAgg || (stmt.groupClause ?? []).length > 0;
+  let rowScope = scope;
+  let grouping: Grouping | undefined;
+  let keyExprs: Compiled[] = [];
+  if (grouped) {
+    const keys = (stmt.groupClause ?? []).map((g) => resolveGroupRef(g, targets));
+    cc.subplans = [];
+    keyExprs = keys.map((k) => compileExpr(k, scope, cc));
+    grouping = { keys, keyTypes: keyExprs.map((k) => k.type), inputScope: scope, aggregates: [], inAggregate: false };
+    cc.grouping = grouping;
+    rowScope = new Scope([], outer);
+  }
+
+  cc.subplans = [];
+  cc.touchedOuter = false;
+  const compiled = targets.map((t) => compileExpr(t.node, rowScope, cc));
+  let having: Compiled | null = null;
+  if (stmt.havingClause) having = requireBoolClause(compileExpr(stmt.havingClause, rowScope, cc), 'HAVING');
+  const names = targets.map((t) => t.name);
+  // ORDER BY: output columns by name or position, else expressions as hidden columns.
+  const sortKeys: SortKey[] = [];
+  const hidden: Compiled[] = [];
+  for (const sb of stmt.sortClause ?? []) {
+    if (!('SortBy' in sb)) continue;
+    const s = sb.SortBy;
+    let index = outputRef(s.node!, names, compiled.length);
+    let type: SqlType;
+    if (index >= 0) type = compiled[index]!.type;
+    else {
+      const e = compileExpr(s.node!, rowScope, cc);
+      if (stmt.distinctClause) throw new SqlError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', pos(exprLocation(s.node!)));
+      index = compiled.length + hidden.length;
+      hidden.push(e);
+      type = e.type;
+    }
+    const desc = s.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst = s.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : s.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+    sortKeys.push({ index, type: type.oid === TypeOid.unknown ? Types.text : type, desc, nullsFirst });
+  }
+  correlated ||= readsOuter(cc) || cc.subplans.some((s) => s.correlated);
+  const subplans: SubPlan[] = cc.subplans;
+
+  let plan: Plan = from;
+  if (grouping) {
+    const aggCols: ScopeColumn[] = [...keyExprs.map((k, i) => ({ name: `k${i}`, type: k.type, range: '' })), ...grouping.aggregates.map((a, i) => ({ name: `a${i}`, type: a.type, range: '' }))];
+    plan = new Agg(plan, keyExprs, grouping.aggregates, aggCols, [], (stmt.groupClause ?? []).length === 0);
+    if (having) plan = new Filter(plan, having, []);
+  }
+  const outCols: ScopeColumn[] = compiled.map((c, i) => ({ name: names[i]!, type: c.type.oid === TypeOid.unknown ? Types.text : c.type, range: '' }));
+  const outExprs = compiled.map((c) => (c.type.oid === TypeOid.unknown ? coerce(c, Types.text, 'implicit', undefined) : c));
+  plan = new Project(plan, [...outExprs, ...hidden], [...outCols, ...hidden.map((h, i) => ({ name: `?sort${i}`, type: h.type, range: '', hidden: true }))], subplans);
+  if (stmt.distinctClause) {
+    if (stmt.distinctClause.length > 0 && Object.keys(stmt.distinctClause[0]!).length > 0) throw new SqlError('0A000', 'SELECT DISTINCT ON is not supported');
+    plan = new Unique(plan);
+  }
+  if (sortKeys.length) plan = new Sort(plan, sortKeys);
+  plan = new Trim(plan, compiled.length);
+  plan = limitOf(stmt, plan, pc);
+  return { plan, names, types: outCols.map((c) => c.type), correlated };
+}
+
+function limitOf(stmt: SelectStmt, plan: Plan, pc: PlanContext): Plan {
+  if (!stmt.limitCount && !stmt.limitOffset) return plan;
+  const cc = newCompileContext(pc);
+  const empty = new Scope([], null);
+  const num = (n: Node | undefined) => {
+    if (!n) return null;
+    if ('A_Const' in n && n.A_Const.isnull) return null;
+    return coerce(compileExpr(n, empty, cc), Types.int8, 'implicit', undefined);
+  };
+  return new Limit(plan, num(stmt.limitCount), num(stmt.limitOffset));
+}
+
+function planStatementAsQuery(node: Node, outer: Scope | null, pc: PlanContext): PlannedQuery {
+  if ('SelectStmt' in node) return planSelect(node.SelectStmt, outer, pc);
+  throw new SqlError('0A000', 'only SELECT is supported in WITH');
+}
+
+function planValues(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): PlannedQuery {
+  const cc = newCompileContext(pc);
+  const scope = new Scope([], outer);
+  const rows = (stmt.valuesLists ?? []).map((l) => ('List' in l ? (l.List.items ?? []) : []).map((n) => compileExpr(n, scope, cc)));
+  const width = rows[0]?.length ?? 0;
+  if (rows.some((r) => r.length !== width)) throw new SqlError('42601', 'VALUES lists must all be the same length');
+  const types = Array.from({ length: width }, (_, i) => {
+    const t = commonType(
+      rows.map((r) => r[i]!.type),
+      'VALUES',
+    );
+    return t.oid === TypeOid.unknown ? Types.text : t;
+  });
+  const coerced = rows.map((r) => r.map((e, i) => coerce(e, types[i]!, 'implicit', undefined)));
+  const names = types.map((_, i) => `column${i + 1}`);
+  let plan: Plan = new Values(
+    coerced,
+    types.map((t, i) => ({ name: names[i]!, type: t, range: '*VALUES*' })),
+    cc.subplans,
+  );
+  const sortKeys: SortKey[] = [];
+  for (const sb of stmt.sortClause ?? []) {
+    if (!('SortBy' in sb)) continue;
+    const index = outputRef(sb.SortBy.node!, names, names.length);
+    if (index < 0) throw new SqlError('0A000', 'ORDER BY on VALUES must name an output column');
+    const desc = sb.SortBy.sortby_dir === 'SORTBY_DESC';
+    sortKeys.push({ index, type: types[index]!, desc, nullsFirst: sb.SortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.SortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc });
+  }
+  if (sortKeys.length) plan = new Sort(plan, sortKeys);
+  plan = limitOf(stmt, plan, pc);
+  return { plan, names, types, correlated: readsOuter(cc) };
+}
+
+function planSetOp(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): PlannedQuery {
+  const l = planSelect(stmt.larg!, outer, pc);
+  const r = planSelect(stmt.rarg!, outer, pc);
+  const opName = stmt.op === 'SETOP_UNION' ? 'UNION' : stmt.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
+  if (l.types.length !== r.types.length) throw new SqlError('42601', `each ${opName} query must have the same number of columns`);
+  const types = l.types.map((t, i) => {
+    const c = commonType([t, r.types[i]!], opName);
+    return c.oid === TypeOid.unknown ? Types.text : c;
+  });
+  const casts = (from: SqlType[]) =>
+    from.map((f, i) => {
+      const to = types[i]!;
+      if (f.oid === to.oid) return (v: Datum) => v;
+      return (v: Datum, env: { typeCtx: { timeZone: string } }) => (v === null ? null : castDatum(v, f, to, env.typeCtx, false));
+    });
+  const cols: ScopeColumn[] = types.map((t, i) => ({ name: l.names[i]!, type: t, range: '' }));
+  const op = stmt.op === 'SETOP_UNION' ? 'union' : stmt.op === 'SETOP_INTERSECT' ? 'intersect' : 'except';
+  let plan: Plan = new SetOp(op, stmt.all === true, l.plan, r.plan, cols, casts(l.types), casts(r.types));
+  const sortKeys: SortKey[] = [];
+  for (const sb of stmt.sortClause ?? []) {
+    if (!('SortBy' in sb)) continue;
+    const index = outputRef(sb.SortBy.node!, l.names, l.names.length);
+    if (index < 0) throw new SqlError('0A000', `ORDER BY on a ${opName} result must name an output column`, pos(exprLocation(sb.SortBy.node!)));
+    const desc = sb.SortBy.sortby_dir === 'SORTBY_DESC';
+    sortKeys.push({ index, type: types[index]!, desc, nullsFirst: sb.SortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.SortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc });
+  }
+  if (sortKeys.length) plan = new Sort(plan, sortKeys);
+  plan = limitOf(stmt, plan, pc);
+  return { plan, names: l.names, types, correlated: l.correlated || r.correlated };
+}
+
+interface FromPlan {
+  plan: Plan;
+  correlated: boolean;
+}
+
+function planFromItem(item: Node, outer: Scope | null, pc: PlanContext): FromPlan {
+  if ('RangeVar' in item) {
+    const rv = item.RangeVar;
+    const name = rv.relname!;
+    const alias = rv.alias?.aliasname ?? name;
+    const cte = rv.schemaname ? undefined : pc.ctes.get(name);
+    if (cte) return { plan: new SubqueryScan(cte, renameColumns(cte.columns, alias, rv.alias?.colnames)), correlated: false };
+    const def = pc.relation(rv.schemaname ? `${rv.schemaname}.${name}` : name, rv.location);
+    if (def.kind !== 'table') throw new SqlError('0A000', `reading sequence "${name}" as a table is not supported`, pos(rv.location));
+    const cols = renameColumns(tableColumns(def, alias, false), alias, rv.alias?.colnames);
+    return { plan: new SeqScan(def, cols, false), correlated: false };
+  }
+  if ('RangeSubselect' in item) {
+    const rs = item.RangeSubselect;
+    if (!rs.alias) throw new SqlError('42601', 'subquery in FROM must have an alias');
+    const q = planStatementAsQuery(rs.subquery!, rs.lateral ? outer : null, pc);
+    const cols: ScopeColumn[] = q.types.map((t, i) => ({ name: q.names[i]!, type: t, range: rs.alias!.aliasname! }));
+    return { plan: new SubqueryScan(q.plan, renameColumns(cols, rs.alias.aliasname!, rs.alias.colnames)), correlated: q.correlated };
+  }
+  if ('JoinExpr' in item) {
+    const j = item.JoinExpr;
+    const l = planFromItem(j.larg!, outer, pc);
+    const r = planFromItem(j.rarg!, outer, pc);
+    const kind: JoinKind = j.jointype === 'JOIN_LEFT' ? 'left' : j.jointype === 'JOIN_RIGHT' ? 'right' : j.jointype === 'JOIN_FULL' ? 'full' : j.quals || j.usingClause || j.isNatural ? 'inner' : 'cross';
+    let columns = [...l.plan.columns, ...r.plan.columns];
+    const scope = new Scope(columns, outer);
+    const cc = newCompileContext(pc);
+    let cond: Compiled | null = null;
+    const usingNames = j.usingClause ? j.usingClause.map(str) : j.isNatural ? l.plan.columns.filter((c) => !c.hidden && r.plan.columns.some((d) => !d.hidden && d.name === c.name)).map((c) => c.name) : null;
+    if (j.quals) cond = requireBoolClause(compileExpr(j.quals, scope, cc), 'JOIN/ON');
+    else if (usingNames) {
+      const lw = l.plan.columns.length;
+      const conds: Compiled[] = usingNames.map((n) => {
+        const li = l.plan.columns.findIndex((c) => c.name === n && !c.hidden);
+        const ri = r.plan.columns.findIndex((c) => c.name === n && !c.hidden);
+        if (li < 0) throw new SqlError('42703', `column "${n}" specified in USING clause does not exist in left table`);
+        if (ri < 0) throw new SqlError('42703', `column "${n}" specified in USING clause does not exist in right table`);
+        const lc = { type: l.plan.columns[li]!.type, eval: (row: Datum[]) => row[li]! };
+        const rc = { type: r.plan.columns[ri]!.type, eval: (row: Datum[]) => row[lw + ri]! };
+        return makeOperator('=', lc, rc, undefined);
+      });
+      cond = {
+        type: Types.bool,
+        eval: (row, env) => {
+          let sawNull = false;
+          for (const c of conds) {
+            const v = c.eval(row, env);
+            if (v === false) return false;
+            if (v === null) sawNull = true;
+          }
+          return sawNull ? null : true;
+        },
+      };
+      // The right side's USING columns are merged into the left's (hidden from * and unqualified names).
+      columns = [...l.plan.columns, ...r.plan.columns.map((c) => (usingNames.includes(c.name) && kind !== 'right' && kind !== 'full' ? { ...c, hidden: true } : c))];
+    }
+    const alias = j.alias?.aliasname;
+    if (alias) columns = columns.map((c) => ({ ...c, range: alias }));
+    return { plan: new NestLoop(l.plan, r.plan, kind, cond, columns, cc.subplans), correlated: l.correlated || r.correlated || readsOuter(cc) };
+  }
+  if ('RangeFunction' in item) throw new SqlError('0A000', 'functions in FROM are not supported');
+  throw new SqlError('0A000', `FROM item ${Object.keys(item)[0] ?? ''} is not supported`);
+}
+
+function renameColumns(cols: ScopeColumn[], alias: string, colnames: Node[] | undefined): ScopeColumn[] {
+  const names = (colnames ?? []).map(str);
+  let vi = 0;
+  return cols.map((c) => {
+    if (c.hidden) return { ...c, range: alias };
+    const n = names[vi++];
+    return { ...c, range: alias, name: n ?? c.name };
+  });
+}
+
+interface Target {
+  node: Node;
+  name: string;
+}
+
+function expandTargets(list: Node[], scope: Scope): Target[] {
+  const out: Target[] = [];
+  for (const t of list) {
+    if (!('ResTarget' in t)) continue;
+    const rt = t.ResTarget;
+    const val = rt.val!;
+    if ('ColumnRef' in val && (val.ColumnRef.fields ?? []).some((f) => 'A_Star' in f)) {
+      const fields = val.ColumnRef.fields ?? [];
+      const range = fields.length === 2 ? str(fields[0]!) : null;
+      const cols = scope.columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.hidden && (range === null || c.range === range));
+      if (range !== null && !scope.columns.some((c) => c.range === range)) throw new SqlError('42P01', `missing FROM-clause entry for table "${range}"`, pos(val.ColumnRef.location));
+      if (range === null && scope.columns.length === 0) throw new SqlError('42601', 'SELECT * with no tables specified is not valid', pos(val.ColumnRef.location));
+      for (const { c } of cols) out.push({ node: { ColumnRef: { fields: [{ String: { sval: c.range } }, { String: { sval: c.name } }] } }, name: c.name });
+      continue;
+    }
+    out.push({ node: val, name: rt.name ?? defaultName(val) });
+  }
+  return out;
+}
+
+/** FigureColname: the column name PostgreSQL gives an unnamed target. */
+function defaultName(n: Node): string {
+  if ('ColumnRef' in n) {
+    const f = n.ColumnRef.fields ?? [];
+    return str(f[f.length - 1]!) || '?column?';
+  }
+  if ('FuncCall' in n) {
+    const f = n.FuncCall.funcname ?? [];
+    return str(f[f.length - 1]!);
+  }
+  if ('TypeCast' in n) {
+    const inner = defaultName(n.TypeCast.arg!);
+    if (inner !== '?column?') return inner;
+    const names = (n.TypeCast.typeName?.names ?? []).map(str);
+    const last = names[names.length - 1] ?? '?column?';
+    return ({ int4: 'int4', int8: 'int8', bool: 'bool', varchar: 'varchar', bpchar: 'bpchar' } as Record<string, string>)[last] ?? last;
+  }
+  if ('CaseExpr' in n) return 'case';
+  if ('CoalesceExpr' in n) return 'coalesce';
+  if ('MinMaxExpr' in n) return n.MinMaxExpr.op === 'IS_GREATEST' ? 'greatest' : 'least';
+  if ('A_Expr' in n && n.A_Expr.kind === 'AEXPR_NULLIF') return 'nullif';
+  if ('SubLink' in n) {
+    if (n.SubLink.subLinkType === 'EXISTS_SUBLINK') return 'exists';
+    const sub = n.SubLink.subselect;
+    if (n.SubLink.subLinkType === 'EXPR_SUBLINK' && sub && 'SelectStmt' in sub) {
+      const t = sub.SelectStmt.targetList?.[0];
+      if (t && 'ResTarget' in t) return t.ResTarget.name ?? defaultName(t.ResTarget.val!);
+    }
+    return '?column?';
+  }
+  if ('SQLValueFunction' in n) {
+    const op = n.SQLValueFunction.op ?? '';
+    return op.replace(/^SVFOP_/, '').replace(/_N$/, '').toLowerCase();
+  }
+  return '?column?';
+}
+
+/** ORDER BY / GROUP BY n or an output column name: its position, else -1. */
+function outputRef(n: Node, names: string[], width: number): number {
+  if ('A_Const' in n && n.A_Const.ival !== undefined) {
+    const k = n.A_Const.ival.ival ?? 0;
+    if (k < 1 || k > width) throw new SqlError('42P10', `ORDER BY position ${k} is not in select list`, pos(n.A_Const.location));
+    return k - 1;
+  }
+  if ('ColumnRef' in n) {
+    const f = n.ColumnRef.fields ?? [];
+    if (f.length === 1 && 'String' in f[0]!) {
+      const name = str(f[0]!);
+      const hits = names.map((x, i) => (x === name ? i : -1)).filter((i) => i >= 0);
+      if (hits.length === 1) return hits[0]!;
+    }
+  }
+  return -1;
+}
+
+function resolveGroupRef(g: Node, targets: Target[]): Node {
+  if ('A_Const' in g && g.A_Const.ival !== undefined) {
+    const k = g.A_Const.ival.ival ?? 0;
+    if (k < 1 || k > targets.length) throw new SqlError('42P10', `GROUP BY position ${k} is not in select list`, pos(g.A_Const.location));
+    return targets[k - 1]!.node;
+  }
+  return g;
+}
+
+function exprLocation(n: Node): number | undefined {
+  const inner = Object.values(n)[0] as { location?: number } | undefined;
+  return inner?.location;
+}
+
+export function containsAggregate(n: unknown): boolean {
+  if (Array.isArray(n)) return n.some(containsAggregate);
+  if (typeof n !== 'object' || n === null) return false;
+  const o = n as Record<string, unknown>;
+  if ('SubLink' in o) return false;
+  if ('FuncCall' in o) {
+    const f = o['FuncCall'] as { funcname?: Node[]; over?: unknown; args?: unknown };
+    const names = (f.funcname ?? []).map(str);
+    if (isAggregateName((names[names.length - 1] ?? '').toLowerCase()) && !f.over) return true;
+    return containsAggregate(f.args);
+  }
+  return Object.values(o).some(containsAggregate);
+}
+
+/**
+ * Index choice: conjuncts `col = value` on a prefix of an index's columns,
+ * then `col <op> value` bounds on the next one. Values must not depend on the
+ * row (constants, parameters, outer columns), and be of the column's type
+ * (or integers for an integer column) so the key encoding orders them alike.
+ * The WHERE clause is still checked on every row the index returns.
+ */
+export function chooseIndexScan(scan: SeqScan, where: Node, scope: Scope, cc: CompileContext): Plan | null {
+  const table: TableDef = scan.table;
+  if (table.indexes.length === 0) return null;
+  const conj: Array<{ col: number; op: string; value: Compiled; text: string }> = [];
+  const walk = (n: Node) => {
+    if ('BoolExpr' in n && n.BoolExpr.boolop === 'AND_EXPR') return (n.BoolExpr.args ?? []).forEach(walk);
+    if (!('A_Expr' in n) || n.A_Expr.kind !== 'AEXPR_OP') return;
+    const a = n.A_Expr;
+    const op = str((a.name ?? [])[0]!);
+    if (!['=', '<', '<=', '>', '>='].includes(op) || !a.lexpr || !a.rexpr) return;
+    const flip: Record<string, string> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+    for (const [colSide, valSide, o] of [
+      [a.lexpr, a.rexpr, op],
+      [a.rexpr, a.lexpr, flip[op]!],
+    ] as const) {
+      if (!('ColumnRef' in colSide)) continue;
+      let col: Compiled;
+      let value: Compiled;
+      try {
+        col = compileExpr(colSide, scope, { ...cc, subplans: [] });
+        if (col.column === undefined) continue;
+        const outerOnly = new Scope([], scope.parent);
+        value = compileExpr(valSide, outerOnly, { ...cc, subplans: [] });
+      } catch {
+        continue; // refers to this table's columns, or not compilable alone: not an index condition
+      }
+      const colType = col.type;
+      const vt = value.type.oid;
+      const ints = [TypeOid.int2, TypeOid.int4, TypeOid.int8] as number[];
+      const ok = vt === colType.oid || vt === TypeOid.unknown || (ints.includes(colType.oid) && ints.includes(vt)) || (colType.oid === TypeOid.varchar && vt === TypeOid.text) || (colType.oid === TypeOid.text && vt === TypeOid.varchar);
+      if (!ok) continue;
+      conj.push({ col: col.column, op: o, value: coerce(value, { ...colType, typmod: -1 }, 'implicit', undefined), text: `(${table.columns[col.column]!.name} ${o} ...)` });
+      return;
+    }
+  };
+  walk(where);
+  if (conj.length === 0) return null;
+  let best: { score: number; scan: IndexScan } | null = null;
+  for (const idx of table.indexes) {
+    const eqVals: Compiled[] = [];
+    const conds: string[] = [];
+    let i = 0;
+    for (; i < idx.columns.length; i++) {
+      const eq = conj.find((c) => c.col === idx.columns[i] && c.op === '=');
+      if (!eq) break;
+      eqVals.push(eq.value);
+      conds.push(eq.text);
+    }
+    let lower: IndexBound | null = eqVals.length ? { values: eqVals, inclusive: true } : null;
+    let upper: IndexBound | null = eqVals.length ? { values: eqVals, inclusive: true } : null;
+    let score = eqVals.length * 10 + (idx.unique && eqVals.length === idx.columns.length ? 100 : 0);
+    if (i < idx.columns.length) {
+      const lo = conj.find((c) => c.col === idx.columns[i] && (c.op === '>' || c.op === '>='));
+      const hi = conj.find((c) => c.col === idx.columns[i] && (c.op === '<' || c.op === '<='));
+      if (lo) {
+        lower = { values: [...eqVals, lo.value], inclusive: lo.op === '>=' };
+        conds.push(lo.text);
+        score += 3;
+      }
+      if (hi) {
+        upper = { values: [...eqVals, hi.value], inclusive: hi.op === '<=' };
+        conds.push(hi.text);
+        score += 3;
+      }
+    }
+    if (score === 0) continue;
+    const types = idx.columns.map((c) => ({ ...table.columns[c]!.type, typmod: -1 }));
+    const s = new IndexScan(table, { relid: idx.relid, name: idx.name, types }, lower, upper, scan.columns, scan.withCtid, conds.join(' AND '));
+    if (!best || score > best.score) best = { score, scan: s };
+  }
+  return best?.scan ?? null;
+}
+

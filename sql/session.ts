@@ -1,0 +1,472 @@
+/*
+ * One SQL session: what PostgreSQL's postgres.c does for a backend between
+ * reading a query and sending ReadyForQuery. It owns the transaction block
+ * state (idle, in a block, failed), runs each statement in the block's
+ * transaction or an implicit one, keeps the session's settings (SET/SHOW),
+ * and turns every failure into a PostgreSQL error with its SQLSTATE.
+ *
+ * Transaction block states (xact.c's TBlockState, reduced):
+ *   idle    no block: each statement commits (or aborts) on its own
+ *   block   BEGIN ran; statements share one transaction until COMMIT/ROLLBACK
+ *   failed  a statement in the block failed: everything but COMMIT/ROLLBACK
+ *           fails with 25P02 until the block ends (its transaction is aborted)
+ */
+import type { Node } from '@pgsql/types';
+import { StorageError } from '../storage/errors.ts';
+import type { Isolation, Transaction } from '../storage/transaction.ts';
+import { readCatalog } from './catalog.ts';
+import type { CatalogEntry, RelationDef, TableDef } from './catalog.ts';
+import { createIndex, createTable, dropRelations } from './ddl.ts';
+import type { DdlContext } from './ddl.ts';
+import { execDelete, execInsert, execUpdate, tableRules } from './dml.ts';
+import type { TableRules } from './dml.ts';
+import { SqlError } from './errors.ts';
+import type { Notice } from './errors.ts';
+import type { Env, SubPlan } from './expr.ts';
+import { parse } from './parser.ts';
+import type { ExecContext, Plan } from './plan.ts';
+import { planSelect } from './select.ts';
+import type { PlanContext } from './select.ts';
+import type { SqlProcess } from './sqlProcess.ts';
+import type { Datum, SqlType, TypeContext } from './types/index.ts';
+import { Types } from './types/oids.ts';
+
+export interface FieldInfo {
+  name: string;
+  type: SqlType;
+}
+
+export interface StatementResult {
+  command: string;
+  /** Rows affected or returned (null for commands that report none, e.g. BEGIN). */
+  rowCount: number | null;
+  fields: FieldInfo[] | null;
+  rows: Datum[][] | null;
+  notices: Notice[];
+}
+
+type BlockState = 'idle' | 'block' | 'failed';
+
+/** Settings a session can SET and SHOW, with PostgreSQL's defaults. */
+const SETTINGS: Record<string, string> = {
+  timezone: 'UTC',
+  datestyle: 'ISO, MDY',
+  intervalstyle: 'postgres',
+  application_name: '',
+  statement_timeout: '0',
+  lock_timeout: '0',
+  idle_in_transaction_session_timeout: '0',
+  search_path: '"$user", public',
+  client_encoding: 'UTF8',
+  server_encoding: 'UTF8',
+  extra_float_digits: '1',
+  default_transaction_isolation: 'read committed',
+  transaction_isolation: 'read committed',
+  standard_conforming_strings: 'on',
+  integer_datetimes: 'on',
+  server_version: '15.0 (actorgres)',
+  server_version_num: '150000',
+  synchronous_commit: 'on',
+};
+
+const SHOW_NAMES: Record<string, string> = { timezone: 'TimeZone', datestyle: 'DateStyle', intervalstyle: 'IntervalStyle' };
+
+export class SqlSession {
+  private state: BlockState = 'idle';
+  private tx: Transaction | null = null;
+  private txStart = 0n;
+  private readonly settings = new Map<string, string>(Object.entries(SETTINGS));
+  /** Catalog changes of the open transaction: lookups read the catalog through it. */
+  private ddlInTx = false;
+  private createdInTx: number[] = [];
+  private droppedInTx: number[] = [];
+  private txCatalog: Map<string, CatalogEntry> | null = null;
+  private readonly rulesCache = new WeakMap<TableDef, TableRules>();
+  private notices: Notice[] = [];
+  private cancelled: SqlError | null = null;
+  private deadline = 0;
+
+  constructor(
+    private readonly proc: SqlProcess,
+    readonly user: string,
+    readonly database: string,
+  ) {}
+
+  /** ReadyForQuery's transaction status: I idle, T in a block, E in a failed block. */
+  get transactionStatus(): 'I' | 'T' | 'E' {
+    return this.state === 'idle' ? 'I' : this.state === 'block' ? 'T' : 'E';
+  }
+
+  /** Asks the running statement to stop (CancelRequest, pg_cancel_backend). */
+  cancel(): void {
+    this.cancelled = new SqlError('57014', 'canceling statement due to user request');
+  }
+
+  /**
+   * Runs a query string (the simple protocol): every statement in turn, each
+   * with its own result; the first error ends the string (and the implicit
+   * transaction, or fails the block). Parameters apply to a single statement.
+   */
+  async query(sql: string, params: ReadonlyArray<string | null> = []): Promise<{ results: StatementResult[]; error: SqlError | null }> {
+    const results: StatementResult[] = [];
+    let stmts;
+    try {
+      stmts = parse(sql);
+    } catch (err) {
+      return { results, error: await this.fail(err) };
+    }
+    if (params.length > 0 && stmts.length > 1) return { results, error: new SqlError('42601', 'cannot insert multiple commands into a prepared statement') };
+    for (const s of stmts) {
+      this.notices = [];
+      this.cancelled = null;
+      const timeout = Number(this.settings.get('statement_timeout') ?? '0');
+      this.deadline = timeout > 0 ? Date.now() + timeout : 0;
+      try {
+        results.push(await this.execute(s.stmt, params));
+      } catch (err) {
+        const e = await this.fail(err);
+        return { results, error: e };
+      }
+    }
+    return { results, error: null };
+  }
+
+  /** Ends the session: an open transaction is rolled back. */
+  async close(): Promise<void> {
+    if (this.tx) await this.abortTx().catch(() => undefined);
+    this.state = 'idle';
+  }
+
+  // ---- statements ---------------------------------------------------------------
+
+  private async execute(stmt: Node, params: ReadonlyArray<string | null>): Promise<StatementResult> {
+    if ('TransactionStmt' in stmt) return this.transactionStmt(stmt.TransactionStmt);
+    if (this.state === 'failed') throw new SqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+    if ('VariableSetStmt' in stmt) return this.setStmt(stmt.VariableSetStmt);
+    if ('VariableShowStmt' in stmt) return this.showStmt(stmt.VariableShowStmt.name ?? '');
+    const implicit = this.state === 'idle';
+    const tx = this.ensureTx();
+    try {
+      const r = await this.run(stmt, tx, params);
+      tx.nextStatement();
+      if (implicit) await this.commitTx();
+      return r;
+    } catch (err) {
+      if (implicit) await this.abortTx().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async run(stmt: Node, tx: Transaction, params: ReadonlyArray<string | null>): Promise<StatementResult> {
+    const pc = await this.planContext();
+    const ec = this.execContext(tx, params);
+    if ('SelectStmt' in stmt) {
+      if (stmt.SelectStmt.intoClause) throw new SqlError('0A000', 'SELECT INTO is not supported');
+      if (stmt.SelectStmt.lockingClause && stmt.SelectStmt.lockingClause.length) throw new SqlError('0A000', 'SELECT ... FOR UPDATE/SHARE is not supported yet');
+      const q = planSelect(stmt.SelectStmt, null, pc);
+      const rows = await q.plan.run(ec);
+      return { command: 'SELECT', rowCount: rows.length, fields: q.names.map((n, i) => ({ name: n, type: q.types[i]! })), rows, notices: this.notices };
+    }
+    if ('InsertStmt' in stmt || 'UpdateStmt' in stmt || 'DeleteStmt' in stmt) {
+      const rel = 'InsertStmt' in stmt ? stmt.InsertStmt.relation! : 'UpdateStmt' in stmt ? stmt.UpdateStmt.relation! : stmt.DeleteStmt.relation!;
+      const table = this.table(pc.relation(rel.relname!, rel.location), rel.relname!);
+      const rules = this.rules(table, pc);
+      const r =
+        'InsertStmt' in stmt
+          ? await execInsert(stmt.InsertStmt, table, rules, pc, ec)
+          : 'UpdateStmt' in stmt
+            ? await execUpdate(stmt.UpdateStmt, table, rules, pc, ec)
+            : await execDelete(stmt.DeleteStmt, table, pc, ec);
+      const command = r.command === 'INSERT' ? 'INSERT 0' : r.command;
+      if (r.returning) return { command, rowCount: r.rowCount, fields: r.returning.names.map((n, i) => ({ name: n, type: r.returning!.types[i]! })), rows: r.returning.rows, notices: this.notices };
+      return { command, rowCount: r.rowCount, fields: null, rows: null, notices: this.notices };
+    }
+    if ('CreateStmt' in stmt) {
+      await createTable(stmt.CreateStmt, this.ddlContext(tx));
+      return this.done('CREATE TABLE');
+    }
+    if ('DropStmt' in stmt) {
+      await dropRelations(stmt.DropStmt, this.ddlContext(tx));
+      return this.done(stmt.DropStmt.removeType === 'OBJECT_INDEX' ? 'DROP INDEX' : 'DROP TABLE');
+    }
+    if ('IndexStmt' in stmt) {
+      await createIndex(stmt.IndexStmt, this.ddlContext(tx));
+      return this.done('CREATE INDEX');
+    }
+    if ('ExplainStmt' in stmt) {
+      const inner = stmt.ExplainStmt.query!;
+      if (!('SelectStmt' in inner)) throw new SqlError('0A000', 'EXPLAIN is supported for SELECT only');
+      const q = planSelect(inner.SelectStmt, null, pc);
+      const lines = explainLines(q.plan);
+      return { command: 'EXPLAIN', rowCount: lines.length, fields: [{ name: 'QUERY PLAN', type: Types.text }], rows: lines.map((l) => [l]), notices: this.notices };
+    }
+    if ('CheckPointStmt' in stmt) throw new SqlError('0A000', 'CHECKPOINT from SQL is not supported yet (use cluster.checkpoint())');
+    const kind = Object.keys(stmt)[0] ?? 'statement';
+    throw new SqlError('0A000', `${kind.replace(/Stmt$/, '')} statements are not supported yet`);
+  }
+
+  private done(command: string): StatementResult {
+    return { command, rowCount: null, fields: null, rows: null, notices: this.notices };
+  }
+
+  private table(def: RelationDef, name: string): TableDef {
+    if (def.kind !== 'table') throw new SqlError('42809', `"${name}" is not a table`);
+    return def;
+  }
+
+  private rules(table: TableDef, pc: PlanContext): TableRules {
+    let r = this.rulesCache.get(table);
+    if (!r) this.rulesCache.set(table, (r = tableRules(table, pc)));
+    return r;
+  }
+
+  private async transactionStmt(t: Extract<Node, { TransactionStmt: unknown }>['TransactionStmt']): Promise<StatementResult> {
+    switch (t.kind) {
+      case 'TRANS_STMT_BEGIN':
+      case 'TRANS_STMT_START': {
+        if (this.state !== 'idle') {
+          this.notices.push({ severity: 'WARNING', sqlstate: '25001', message: 'there is already a transaction in progress' });
+          return this.done('BEGIN');
+        }
+        let iso = this.settings.get('default_transaction_isolation') ?? 'read committed';
+        for (const o of t.options ?? []) {
+          if ('DefElem' in o && o.DefElem.defname === 'transaction_isolation') {
+            const v = o.DefElem.arg && 'A_Const' in o.DefElem.arg ? (o.DefElem.arg.A_Const.sval?.sval ?? '') : '';
+            iso = v;
+          }
+        }
+        this.ensureTx(isolationOf(iso));
+        this.state = 'block';
+        return this.done(t.kind === 'TRANS_STMT_BEGIN' ? 'BEGIN' : 'START TRANSACTION');
+      }
+      case 'TRANS_STMT_COMMIT': {
+        if (this.state === 'idle') {
+          this.notices.push({ severity: 'WARNING', sqlstate: '25P01', message: 'there is no transaction in progress' });
+          return this.done('COMMIT');
+        }
+        if (this.state === 'failed') {
+          await this.abortTx();
+          this.state = 'idle';
+          return this.done('ROLLBACK');
+        }
+        this.state = 'idle';
+        await this.commitTx();
+        return this.done('COMMIT');
+      }
+      case 'TRANS_STMT_ROLLBACK': {
+        if (this.state === 'idle') {
+          this.notices.push({ severity: 'WARNING', sqlstate: '25P01', message: 'there is no transaction in progress' });
+          return this.done('ROLLBACK');
+        }
+        this.state = 'idle';
+        await this.abortTx();
+        return this.done('ROLLBACK');
+      }
+      default:
+        if (this.state === 'failed') throw new SqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+        throw new SqlError('0A000', `${String(t.kind).replace('TRANS_STMT_', '')} is not supported yet (no subtransactions)`);
+    }
+  }
+
+  private setStmt(v: Extract<Node, { VariableSetStmt: unknown }>['VariableSetStmt']): StatementResult {
+    const name = (v.name ?? '').toLowerCase();
+    if (v.kind === 'VAR_SET_MULTI' && name === 'transaction') return this.done('SET');
+    if (!(name in SETTINGS) || name === 'server_version' || name === 'server_version_num' || name === 'server_encoding') {
+      if (!(name in SETTINGS)) throw new SqlError('42704', `unrecognized configuration parameter "${v.name ?? ''}"`);
+      throw new SqlError('55P02', `parameter "${name}" cannot be changed`);
+    }
+    if (v.kind === 'VAR_RESET' || v.kind === 'VAR_SET_DEFAULT') {
+      this.settings.set(name, SETTINGS[name]!);
+      return this.done(v.kind === 'VAR_RESET' ? 'RESET' : 'SET');
+    }
+    const args = (v.args ?? []).map((a) => {
+      if ('A_Const' in a) {
+        const c = a.A_Const;
+        if (c.sval) return c.sval.sval ?? '';
+        if (c.ival) return String(c.ival.ival ?? 0);
+        if (c.fval) return c.fval.fval ?? '';
+        if (c.boolval) return c.boolval.boolval ? 'on' : 'off';
+        return '0';
+      }
+      return '';
+    });
+    let value = args.join(', ');
+    if (name === 'statement_timeout' || name === 'lock_timeout' || name === 'idle_in_transaction_session_timeout') {
+      const m = /^(\d+)\s*(ms|s|min|h)?$/.exec(value.trim());
+      if (!m) throw new SqlError('22023', `invalid value for parameter "${name}": "${value}"`);
+      value = String(Number(m[1]) * ({ ms: 1, s: 1000, min: 60000, h: 3600000 } as Record<string, number>)[m[2] ?? 'ms']!);
+    }
+    if (name === 'timezone') {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: value });
+      } catch {
+        throw new SqlError('22023', `invalid value for parameter "TimeZone": "${value}"`);
+      }
+    }
+    this.settings.set(name, value);
+    return this.done('SET');
+  }
+
+  private showStmt(rawName: string): StatementResult {
+    const name = rawName.toLowerCase();
+    if (name === 'all') {
+      const rows = [...this.settings.entries()].sort().map(([k, v]) => [SHOW_NAMES[k] ?? k, this.showValue(k, v)] as Datum[]);
+      return { command: 'SHOW', rowCount: rows.length, fields: [{ name: 'name', type: Types.text }, { name: 'setting', type: Types.text }], rows, notices: this.notices };
+    }
+    const value = this.settings.get(name);
+    if (value === undefined) throw new SqlError('42704', `unrecognized configuration parameter "${rawName}"`);
+    return { command: 'SHOW', rowCount: 1, fields: [{ name: SHOW_NAMES[name] ?? name, type: Types.text }], rows: [[this.showValue(name, value)]], notices: this.notices };
+  }
+
+  private showValue(name: string, value: string): string {
+    if (name.endsWith('timeout')) {
+      const ms = Number(value);
+      if (ms === 0) return '0';
+      if (ms % 3600000 === 0) return `${ms / 3600000}h`;
+      if (ms % 60000 === 0) return `${ms / 60000}min`;
+      if (ms % 1000 === 0) return `${ms / 1000}s`;
+      return `${ms}ms`;
+    }
+    return value;
+  }
+
+  // ---- transactions ---------------------------------------------------------------
+
+  private ensureTx(isolation?: Isolation): Transaction {
+    if (!this.tx) {
+      const iso = isolation ?? isolationOf(this.settings.get('default_transaction_isolation') ?? 'read committed');
+      this.tx = this.proc.engine.begin(iso, { synchronousCommit: this.settings.get('synchronous_commit') !== 'off' });
+      this.txStart = BigInt(Date.now()) * 1000n;
+    }
+    return this.tx;
+  }
+
+  private async commitTx(): Promise<void> {
+    const tx = this.tx!;
+    const ddl = this.ddlInTx;
+    const dropped = this.droppedInTx;
+    this.resetTx();
+    await tx.commit();
+    if (ddl) await this.proc.catalogChanged();
+    for (const relid of dropped) await this.proc.engine.dropRelation(relid).catch(() => undefined); // already gone: fine
+  }
+
+  private async abortTx(): Promise<void> {
+    const tx = this.tx;
+    const created = this.createdInTx;
+    this.resetTx();
+    if (tx) await tx.abort();
+    for (const relid of created) await this.proc.engine.dropRelation(relid).catch(() => undefined);
+  }
+
+  private resetTx(): void {
+    this.tx = null;
+    this.ddlInTx = false;
+    this.createdInTx = [];
+    this.droppedInTx = [];
+    this.txCatalog = null;
+  }
+
+  /** After a failed statement: an implicit transaction is gone already; a block becomes failed and its transaction aborts at once (locks released). */
+  private async fail(err: unknown): Promise<SqlError> {
+    const e = toSqlError(err);
+    if (this.state === 'block' || this.state === 'failed') {
+      this.state = 'failed';
+      if (this.tx) await this.abortTx().catch(() => undefined);
+    }
+    return e;
+  }
+
+  // ---- planning context ---------------------------------------------------------------
+
+  private async catalog(): Promise<Map<string, CatalogEntry>> {
+    if (this.ddlInTx && this.tx) {
+      this.txCatalog ??= await readCatalog(this.tx, this.proc.catalogRels);
+      return this.txCatalog;
+    }
+    return this.proc.catalog.get();
+  }
+
+  private async planContext(): Promise<PlanContext> {
+    const catalog = await this.catalog();
+    return {
+      paramTypes: [],
+      ctes: new Map(),
+      relation: (name, location) => {
+        const bare = name.startsWith('public.') ? name.slice(7) : name;
+        const e = catalog.get(bare);
+        if (!e) throw new SqlError('42P01', `relation "${name}" does not exist`, location === undefined ? {} : { position: location + 1 });
+        return e.def;
+      },
+    };
+  }
+
+  /** The settings output functions read (TimeZone, DateStyle, extra_float_digits). */
+  outputContext(): TypeContext {
+    return this.typeContext();
+  }
+
+  private typeContext(): TypeContext & { user: string; database: string } {
+    return {
+      timeZone: this.settings.get('timezone') ?? 'UTC',
+      dateStyle: this.settings.get('datestyle') ?? 'ISO, MDY',
+      extraFloatDigits: Number(this.settings.get('extra_float_digits') ?? '1'),
+      now: this.txStart,
+      statementNow: BigInt(Date.now()) * 1000n,
+      user: this.user,
+      database: this.database,
+    };
+  }
+
+  private execContext(tx: Transaction, params: ReadonlyArray<string | null>): ExecContext {
+    const env: Env = {
+      params,
+      typeCtx: this.typeContext(),
+      outer: [],
+      runSubquery: (sp: SubPlan, subEnv: Env) => (sp.plan as Plan).run({ ...ec, env: subEnv }),
+    };
+    const ec: ExecContext = {
+      tx,
+      env,
+      checkInterrupts: () => {
+        if (this.cancelled) throw this.cancelled;
+        if (this.deadline && Date.now() > this.deadline) throw new SqlError('57014', 'canceling statement due to statement timeout');
+      },
+    };
+    return ec;
+  }
+
+  private ddlContext(tx: Transaction): DdlContext {
+    return {
+      engine: this.proc.engine,
+      tx,
+      rels: this.proc.catalogRels,
+      catalog: () => this.catalog(),
+      created: (relid) => this.createdInTx.push(relid),
+      dropped: (relid) => this.droppedInTx.push(relid),
+      notice: (n) => this.notices.push(n),
+      changed: () => {
+        this.ddlInTx = true;
+        this.txCatalog = null;
+      },
+    };
+  }
+}
+
+function isolationOf(s: string): Isolation {
+  const v = s.toLowerCase();
+  if (v === 'repeatable read' || v === 'serializable') return 'repeatable read';
+  if (v === 'read committed' || v === 'read uncommitted') return 'read committed';
+  throw new SqlError('22023', `invalid value for parameter "transaction_isolation": "${s}"`);
+}
+
+export function toSqlError(err: unknown): SqlError {
+  if (err instanceof SqlError) return err;
+  if (err instanceof StorageError) return new SqlError(err.sqlstate, err.message);
+  const message = err instanceof Error ? err.message : String(err);
+  return new SqlError('XX000', message);
+}
+
+function explainLines(plan: Plan): string[] {
+  return plan.explain(0);
+}

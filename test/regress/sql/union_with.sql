@@ -1,0 +1,33 @@
+\set VERBOSITY terse
+--
+-- UNION / INTERSECT / EXCEPT and non-recursive WITH
+--
+CREATE TABLE uw_a (n integer, s text);
+CREATE TABLE uw_b (n integer, s text);
+INSERT INTO uw_a VALUES (1, 'one'), (2, 'two'), (2, 'two'), (3, 'three');
+INSERT INTO uw_b VALUES (2, 'two'), (4, 'four'), (NULL, 'null');
+SELECT n, s FROM uw_a UNION SELECT n, s FROM uw_b ORDER BY n NULLS FIRST;
+SELECT n, s FROM uw_a UNION ALL SELECT n, s FROM uw_b ORDER BY n NULLS FIRST, s;
+SELECT n FROM uw_a INTERSECT SELECT n FROM uw_b ORDER BY n;
+SELECT n FROM uw_a EXCEPT SELECT n FROM uw_b ORDER BY n;
+SELECT n FROM uw_a EXCEPT ALL SELECT n FROM uw_b ORDER BY n;
+SELECT 1 AS x UNION SELECT 2 UNION SELECT 1 ORDER BY x DESC;
+SELECT 1 AS x UNION ALL SELECT 1 ORDER BY 1;
+SELECT 1 AS a, 'x' AS b UNION ALL SELECT 2, 'y' ORDER BY a LIMIT 1;
+SELECT 1.5 AS v UNION SELECT 2 ORDER BY v;
+(SELECT n FROM uw_a ORDER BY n DESC LIMIT 1) UNION ALL (SELECT n FROM uw_b ORDER BY n LIMIT 1) ORDER BY 1;
+SELECT count(*) FROM (SELECT n FROM uw_a UNION SELECT n FROM uw_b) AS u;
+-- errors
+SELECT 1, 2 UNION SELECT 1;
+SELECT 1 UNION SELECT 'a';
+SELECT n FROM uw_a UNION SELECT s FROM uw_b;
+SELECT n FROM uw_a UNION SELECT n FROM uw_b ORDER BY s;
+-- WITH
+WITH t AS (SELECT n, s FROM uw_a WHERE n > 1) SELECT s, count(*) AS c FROM t GROUP BY s ORDER BY s;
+WITH x AS (SELECT 1 AS v), y AS (SELECT v + 1 AS v FROM x) SELECT x.v AS xv, y.v AS yv FROM x, y;
+WITH totals (label, total) AS (SELECT s, sum(n) FROM uw_a GROUP BY s) SELECT label, total FROM totals WHERE total > 1 ORDER BY total DESC, label;
+WITH u AS (SELECT n FROM uw_a UNION SELECT n FROM uw_b) SELECT n FROM u WHERE n IS NOT NULL ORDER BY n;
+WITH a AS (SELECT 1 AS v) SELECT * FROM a JOIN (WITH b AS (SELECT 1 AS w) SELECT w FROM b) AS bb ON a.v = bb.w;
+WITH t AS (SELECT 1 AS v) SELECT * FROM nosuch_cte;
+WITH t AS (SELECT 1 AS v), t AS (SELECT 2 AS v) SELECT * FROM t;
+DROP TABLE uw_a, uw_b;
