@@ -264,8 +264,10 @@ function parseByteaText(text: string): Buffer {
   const src = Buffer.from(text, 'utf8');
   for (let i = 0; i < src.length; i++) {
     if (src[i] !== 0x5c) out.push(src[i]!);
-    else if (src[i + 1] === 0x5c) (out.push(0x5c), i++);
-    else {
+    else if (src[i + 1] === 0x5c) {
+      out.push(0x5c);
+      i++;
+    } else {
       const oct = src.toString('latin1', i + 1, i + 4);
       if (!/^[0-3][0-7]{2}$/.test(oct)) throw new BinaryFormatError('invalid input syntax for type bytea', 'XX000');
       out.push(parseInt(oct, 8));

@@ -37,6 +37,8 @@ export interface DdlContext {
   notice(n: Notice): void;
   /** The catalog changed in this transaction. */
   changed(): void;
+  /** Compiles a table's defaults and checks: a bad expression fails the DDL (42703 ...). */
+  validate(table: TableDef): void;
 }
 
 const storageName = (name: string) => `public.${name}.${randomUUID().slice(0, 8)}`;
@@ -83,7 +85,7 @@ export async function createTable(stmt: CreateStmt, dc: DdlContext): Promise<voi
     if (!('ColumnDef' in e)) continue;
     const cd = e.ColumnDef;
     const colName = cd.colname!;
-    if (columns.some((c) => c.name === colName)) throw new SqlError('42701', `column "${colName}" specified more than once`, pos(cd.location));
+    if (columns.some((c) => c.name === colName)) throw new SqlError('42701', `column "${colName}" specified more than once`);
     const tn = (cd.typeName?.names ?? []).map(str);
     const last = tn[tn.length - 1];
     if (tn.length === 1 && (last === 'serial' || last === 'bigserial' || last === 'smallserial' || last === 'serial4' || last === 'serial8')) {
@@ -137,14 +139,17 @@ export async function createTable(stmt: CreateStmt, dc: DdlContext): Promise<voi
         pending.push({ kind: 'unique', cols, name: k.conname ?? null, location: k.location });
         break;
       case 'CONSTR_CHECK': {
-        const first = firstColumn(k.raw_expr);
-        checks.push({ name: k.conname ?? checkName(first ? `${name}_${first}_check` : `${name}_check`), expr: JSON.stringify(k.raw_expr) });
+        // As AddRelationNewConstraints: named after the column if the expression uses exactly one.
+        const cols = new Set(columnsOf(k.raw_expr));
+        const only = cols.size === 1 ? [...cols][0] : null;
+        checks.push({ name: k.conname ?? checkName(only ? `${name}_${only}_check` : `${name}_check`), expr: JSON.stringify(k.raw_expr) });
         break;
       }
       default:
         throw new SqlError('0A000', `constraint ${k.contype ?? ''} is not supported`, pos(k.location));
     }
   }
+  dc.validate({ kind: 'table', relid: 0, name, columns, indexes: [], checks });
   if (pending.filter((p) => p.kind === 'primary').length > 1) throw new SqlError('42P16', `multiple primary keys for table "${name}" are not allowed`, pos(pending.filter((p) => p.kind === 'primary')[1]!.location));
   const relid = await dc.engine.createRelation(storageName(name));
   dc.created(relid);
@@ -171,26 +176,16 @@ function uniqueName(base: string, used: Set<string>): string {
   return n;
 }
 
-function firstColumn(n: unknown): string | null {
-  if (Array.isArray(n)) {
-    for (const x of n) {
-      const c = firstColumn(x);
-      if (c) return c;
-    }
-    return null;
-  }
-  if (typeof n !== 'object' || n === null) return null;
+function columnsOf(n: unknown): string[] {
+  if (Array.isArray(n)) return n.flatMap(columnsOf);
+  if (typeof n !== 'object' || n === null) return [];
   const o = n as Record<string, unknown>;
   if ('ColumnRef' in o) {
     const f = (o['ColumnRef'] as { fields?: Node[] }).fields ?? [];
     const last = f[f.length - 1];
-    return last ? str(last) : null;
+    return last ? [str(last)] : [];
   }
-  for (const v of Object.values(o)) {
-    const c = firstColumn(v);
-    if (c) return c;
-  }
-  return null;
+  return Object.values(o).flatMap(columnsOf);
 }
 
 export async function dropRelations(stmt: DropStmt, dc: DdlContext): Promise<void> {

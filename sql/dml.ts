@@ -9,13 +9,13 @@
 import type { InsertStmt, Node, UpdateStmt, DeleteStmt } from '@pgsql/types';
 import { UniqueViolation } from '../storage/errors.ts';
 import type { Ctid, IndexEntry } from '../storage/transaction.ts';
-import type { TableDef } from './catalog.ts';
+import type { IndexDef, TableDef } from './catalog.ts';
 import { SqlError } from './errors.ts';
 import { coerce, compileExpr, requireBoolClause, Scope } from './expr.ts';
 import type { Compiled } from './expr.ts';
-import { decodeRow, Filter, prepareSubplans, SeqScan, tableColumns } from './plan.ts';
+import { decodeRow, Filter, NestLoop, prepareSubplans, SeqScan, tableColumns } from './plan.ts';
 import type { ExecContext, Plan } from './plan.ts';
-import { chooseIndexScan, newCompileContext, planSelect } from './select.ts';
+import { chooseIndexScan, newCompileContext, planFromList, planSelect } from './select.ts';
 import type { PlanContext } from './select.ts';
 import { encodeIndexKey, output, serializeDatum } from './types/index.ts';
 import type { Datum, SqlType, TypeContext } from './types/index.ts';
@@ -96,17 +96,48 @@ export function uniqueViolation(table: TableDef, indexId: number, row: Datum[], 
   return new SqlError('23505', `duplicate key value violates unique constraint "${idx.name}"`, { detail: `Key (${cols})=(${vals}) already exists.`, table: table.name, constraint: idx.name });
 }
 
+/** A unique violation on the ON CONFLICT arbiter index: the row goes to DO NOTHING / DO UPDATE. */
+class ConflictOnArbiter extends Error {}
+
 /** Writes a new row version (insert) with its index entries, mapping a unique violation to 23505. */
-async function insertRow(table: TableDef, row: Datum[], ec: ExecContext): Promise<Ctid> {
+async function insertRow(table: TableDef, row: Datum[], ec: ExecContext, arbiter: IndexDef | null = null): Promise<Ctid> {
   try {
     return await ec.tx.insert(table.relid, encodeRow(table, row), indexEntries(table, row));
   } catch (err) {
-    if (err instanceof UniqueViolation) throw uniqueViolation(table, err.indexId, row, ec.env.typeCtx);
+    if (err instanceof UniqueViolation) {
+      if (arbiter && (arbiter.relid === err.indexId || arbiter.relid === -1)) throw new ConflictOnArbiter();
+      throw uniqueViolation(table, err.indexId, row, ec.env.typeCtx);
+    }
     throw err;
   }
 }
 
-function returningOf(list: Node[] | undefined, table: TableDef, alias: string, pc: PlanContext): { names: string[]; exprs: Compiled[] } | null {
+/**
+ * The ON CONFLICT arbiter (infer_arbiter_indexes): the unique index named by
+ * the conflict target or constraint; DO NOTHING without a target takes any
+ * unique index (relid -1); DO UPDATE needs a target.
+ */
+function conflictArbiter(stmt: InsertStmt, table: TableDef): IndexDef | null {
+  const oc = stmt.onConflictClause;
+  if (!oc) return null;
+  const infer = oc.infer;
+  if (!infer) {
+    if (oc.action === 'ONCONFLICT_UPDATE') throw new SqlError('42601', 'ON CONFLICT DO UPDATE requires inference specification or constraint name', pos(oc.location), );
+    return { relid: -1, name: '', columns: [], unique: true, primary: false, constraint: false };
+  }
+  if (infer.conname) {
+    const idx = table.indexes.find((i) => i.name === infer.conname && i.constraint);
+    if (!idx) throw new SqlError('42704', `constraint "${infer.conname}" for table "${table.name}" does not exist`);
+    return idx;
+  }
+  const cols = (infer.indexElems ?? []).map((e) => ('IndexElem' in e ? (e.IndexElem.name ?? '') : ''));
+  const idx = table.indexes.find((i) => i.unique && cols.length === i.columns.length && i.columns.every((c) => cols.includes(table.columns[c]!.name)));
+  if (!idx) throw new SqlError('42P10', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+  return idx;
+}
+
+/** The RETURNING list compiled against the table's row (also used to describe a statement before it runs). */
+export function returningOf(list: Node[] | undefined, table: TableDef, alias: string, pc: PlanContext): { names: string[]; exprs: Compiled[] } | null {
   if (!list || list.length === 0) return null;
   const scope = new Scope(tableColumns(table, alias, false), null);
   const cc = newCompileContext(pc);
@@ -141,6 +172,12 @@ export async function execInsert(stmt: InsertStmt, table: TableDef, rules: Table
         return i;
       })
     : live.map(({ i }) => i);
+  (stmt.cols ?? []).forEach((n, k) => {
+    if (targetCols.indexOf(targetCols[k]!) !== k) {
+      throw new SqlError('42701', `column "${table.columns[targetCols[k]!]!.name}" specified more than once`, pos('ResTarget' in n ? n.ResTarget.location : undefined));
+    }
+  });
+  const arbiter = conflictArbiter(stmt, table);
   const sel = stmt.selectStmt && 'SelectStmt' in stmt.selectStmt ? stmt.selectStmt.SelectStmt : null;
   // Rows: VALUES lists are compiled here so that DEFAULT and the column types apply per column.
   let source: Datum[][];
@@ -192,6 +229,8 @@ export async function execInsert(stmt: InsertStmt, table: TableDef, rules: Table
   const out: Datum[][] = [];
   const conflict = stmt.onConflictClause;
   let count = 0;
+  /** Rows this command inserted or updated: ON CONFLICT DO UPDATE may not touch one twice. */
+  const touched = new Set<string>();
   for (let r = 0; r < source.length; r++) {
     const row: Datum[] = table.columns.map(() => null);
     const given = new Set<number>();
@@ -217,11 +256,13 @@ export async function execInsert(stmt: InsertStmt, table: TableDef, rules: Table
     }
     checkRow(table, rules, row, ec);
     try {
-      await insertRow(table, row, ec);
+      const ctid = await insertRow(table, row, ec, arbiter);
+      touched.add(`${ctid.blk}.${ctid.slot}`);
+      if (arbiter && arbiter.relid !== -1) touched.add(arbiterKey(table, arbiter, row));
     } catch (err) {
-      if (!(err instanceof SqlError) || err.sqlstate !== '23505' || !conflict) throw err;
-      if (conflict.action === 'ONCONFLICT_NOTHING') continue;
-      const updated = await onConflictUpdate(stmt, table, rules, row, pc, ec);
+      if (!(err instanceof ConflictOnArbiter)) throw err;
+      if (conflict!.action === 'ONCONFLICT_NOTHING') continue;
+      const updated = await onConflictUpdate(stmt, table, rules, row, arbiter!, touched, pc, ec);
       if (updated) {
         count++;
         if (returning) out.push(returning.exprs.map((e) => e.eval(updated, ec.env)));
@@ -239,11 +280,8 @@ function exprLoc(n: Node): number | undefined {
 }
 
 /** ON CONFLICT (...) DO UPDATE: finds the conflicting row through the arbiter index and updates it, with EXCLUDED as the proposed row. */
-async function onConflictUpdate(stmt: InsertStmt, table: TableDef, rules: TableRules, proposed: Datum[], pc: PlanContext, ec: ExecContext): Promise<Datum[] | null> {
+async function onConflictUpdate(stmt: InsertStmt, table: TableDef, rules: TableRules, proposed: Datum[], idx: IndexDef, touched: Set<string>, pc: PlanContext, ec: ExecContext): Promise<Datum[] | null> {
   const oc = stmt.onConflictClause!;
-  const infer = (oc.infer?.indexElems ?? []).map((e) => ('IndexElem' in e ? e.IndexElem.name! : ''));
-  const idx = table.indexes.find((i) => i.unique && infer.length === i.columns.length && i.columns.every((c, k) => table.columns[c]!.name === infer[k]));
-  if (!idx) throw new SqlError('42P10', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
   const types = idx.columns.map((c) => ({ ...table.columns[c]!.type, typmod: -1 }));
   const key = encodeIndexKey(
     types,
@@ -256,6 +294,9 @@ async function onConflictUpdate(stmt: InsertStmt, table: TableDef, rules: TableR
   const sets = compileSets(oc.targetList ?? [], table, scope, cc);
   const where = oc.whereClause ? requireBoolClause(compileExpr(oc.whereClause, scope, cc), 'WHERE') : null;
   for await (const t of ec.tx.indexScan(table.relid, idx.relid, { lower: { key, inclusive: true }, upper: { key, inclusive: true } })) {
+    if (touched.has(`${t.ctid.blk}.${t.ctid.slot}`)) {
+      throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
+    }
     const old = decodeRow(table, t.data);
     const both = [...old, ...proposed];
     if (where && where.eval(both, ec.env) !== true) return null;
@@ -268,9 +309,20 @@ async function onConflictUpdate(stmt: InsertStmt, table: TableDef, rules: TableR
     });
     if (r.status === 'self') throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
     if (r.status === 'changed') throw new SqlError('40001', 'could not serialize access due to concurrent update');
+    touched.add(`${r.value.blk}.${r.value.slot}`);
+    touched.add(arbiterKey(table, idx, next));
     return next;
   }
-  throw new SqlError('40001', 'could not serialize access due to concurrent update'); // the conflicting row vanished: let the client retry
+  // The conflicting version is not visible: this command wrote it (it sees only what came before it), or a transaction this snapshot cannot see.
+  if (touched.has(key)) throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
+  throw new SqlError('40001', 'could not serialize access due to concurrent update');
+}
+
+function arbiterKey(table: TableDef, idx: IndexDef, row: Datum[]): string {
+  return encodeIndexKey(
+    idx.columns.map((c) => ({ ...table.columns[c]!.type, typmod: -1 })),
+    idx.columns.map((c) => row[c]!),
+  );
 }
 
 function compileSets(list: Node[], table: TableDef, scope: Scope, cc: ReturnType<typeof newCompileContext>): Array<{ col: number; expr: Compiled }> {
@@ -287,15 +339,32 @@ function compileSets(list: Node[], table: TableDef, scope: Scope, cc: ReturnType
 }
 
 /** The rows of the target table a WHERE clause selects, with their ctid as a hidden last column. */
-function targetScan(table: TableDef, alias: string, where: Node | undefined, pc: PlanContext): { plan: Plan; cond: Compiled | null; scope: Scope } {
+/**
+ * The rows of the target table a WHERE clause selects, with their ctid as a
+ * hidden column after the table's; with UPDATE ... FROM / DELETE ... USING,
+ * joined to those items (their columns follow the ctid).
+ */
+function targetScan(table: TableDef, alias: string, where: Node | undefined, pc: PlanContext, fromItems: Node[] = []): { plan: Plan; cond: Compiled | null; scope: Scope } {
   const cols = tableColumns(table, alias, true);
-  const scope = new Scope(cols, null);
   let plan: Plan = new SeqScan(table, cols, true);
+  if (fromItems.length > 0) {
+    const from = planFromList(fromItems, null, pc, new Set([alias]));
+    plan = new NestLoop(plan, from, 'cross', null, [...cols, ...from.columns], []);
+  }
+  const scope = new Scope(plan.columns, null);
   if (!where) return { plan, cond: null, scope };
   const cc = newCompileContext(pc);
+  cc.clause = 'WHERE';
   const cond = requireBoolClause(compileExpr(where, scope, cc), 'WHERE');
-  plan = chooseIndexScan(plan as SeqScan, where, scope, cc) ?? plan;
+  if (plan instanceof SeqScan) plan = chooseIndexScan(plan, where, scope, cc) ?? plan;
   return { plan: new Filter(plan, cond, cc.subplans), cond: cc.subplans.length ? null : cond, scope };
+}
+
+/** The newest version of a target row, in the layout of the scanned row (joined columns kept). */
+function latestRow(table: TableDef, latest: { ctid: Ctid; data: string }, scanned: Datum[]): Datum[] {
+  const row = decodeRow(table, latest.data);
+  row.push(`${latest.ctid.blk}.${latest.ctid.slot}`);
+  return row.concat(scanned.slice(table.columns.length + 1));
 }
 
 const parseCtid = (s: string): Ctid => {
@@ -304,9 +373,8 @@ const parseCtid = (s: string): Ctid => {
 };
 
 export async function execUpdate(stmt: UpdateStmt, table: TableDef, rules: TableRules, pc: PlanContext, ec: ExecContext): Promise<DmlResult> {
-  if (stmt.fromClause && stmt.fromClause.length) throw new SqlError('0A000', 'UPDATE ... FROM is not supported');
   const alias = stmt.relation!.alias?.aliasname ?? table.name;
-  const { plan, cond, scope } = targetScan(table, alias, stmt.whereClause, pc);
+  const { plan, cond, scope } = targetScan(table, alias, stmt.whereClause, pc, stmt.fromClause ?? []);
   const cc = newCompileContext(pc);
   const sets = compileSets(stmt.targetList ?? [], table, scope, cc);
   const returning = returningOf(stmt.returningList, table, alias, pc);
@@ -314,8 +382,11 @@ export async function execUpdate(stmt: UpdateStmt, table: TableDef, rules: Table
   const rows = await plan.run(ec);
   const out: Datum[][] = [];
   let count = 0;
+  const seen = new Set<string>(); // with FROM, a target row joined twice is updated once
   for (const r of rows) {
     let row = r;
+    if (seen.has(String(row[width]))) continue;
+    seen.add(String(row[width]));
     let ctid = parseCtid(String(row[width]));
     for (;;) {
       if (cc.subplans.length) await prepareSubplans(cc.subplans, row, ec);
@@ -339,8 +410,7 @@ export async function execUpdate(stmt: UpdateStmt, table: TableDef, rules: Table
       }
       if (res.status === 'self' || !res.latest) break;
       // EvalPlanQual: re-check the condition on the newest version and update that one.
-      const latest = decodeRow(table, res.latest.data);
-      latest.push(`${res.latest.ctid.blk}.${res.latest.ctid.slot}`);
+      const latest = latestRow(table, res.latest, row);
       if (cond && cond.eval(latest, ec.env) !== true) break;
       row = latest;
       ctid = res.latest.ctid;
@@ -355,16 +425,18 @@ function isDefaultSet(stmt: UpdateStmt, table: TableDef, col: number): boolean {
 }
 
 export async function execDelete(stmt: DeleteStmt, table: TableDef, pc: PlanContext, ec: ExecContext): Promise<DmlResult> {
-  if (stmt.usingClause && stmt.usingClause.length) throw new SqlError('0A000', 'DELETE ... USING is not supported');
   const alias = stmt.relation!.alias?.aliasname ?? table.name;
-  const { plan, cond } = targetScan(table, alias, stmt.whereClause, pc);
+  const { plan, cond } = targetScan(table, alias, stmt.whereClause, pc, stmt.usingClause ?? []);
   const returning = returningOf(stmt.returningList, table, alias, pc);
   const width = table.columns.length;
   const rows = await plan.run(ec);
   const out: Datum[][] = [];
   let count = 0;
+  const seen = new Set<string>();
   for (const r of rows) {
     let row = r;
+    if (seen.has(String(row[width]))) continue;
+    seen.add(String(row[width]));
     let ctid = parseCtid(String(row[width]));
     for (;;) {
       const res = await ec.tx.delete(table.relid, ctid);
@@ -374,8 +446,7 @@ export async function execDelete(stmt: DeleteStmt, table: TableDef, pc: PlanCont
         break;
       }
       if (res.status === 'self' || !res.latest) break;
-      const latest = decodeRow(table, res.latest.data);
-      latest.push(`${res.latest.ctid.blk}.${res.latest.ctid.slot}`);
+      const latest = latestRow(table, res.latest, row);
       if (cond && cond.eval(latest, ec.env) !== true) break;
       row = latest;
       ctid = res.latest.ctid;

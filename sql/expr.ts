@@ -37,6 +37,8 @@ export interface Compiled {
   param?: number;
   /** True if the expression reads a subquery result (evaluated before, see SubPlan). */
   async?: boolean;
+  /** Where a literal stands in the statement (errors reading it point there, as PostgreSQL's do). */
+  location?: number;
 }
 
 export interface ScopeColumn {
@@ -44,8 +46,10 @@ export interface ScopeColumn {
   type: SqlType;
   /** The range (table alias) it belongs to. */
   range: string;
-  /** Hidden from `*` (e.g. a dropped column). */
+  /** Never visible by name (a dropped column, a ctid, a sort key). */
   hidden?: boolean;
+  /** Visible only qualified (`t.k`), not by its bare name or `*`: a column merged by JOIN USING. */
+  qualifiedOnly?: boolean;
 }
 
 /** The names visible to an expression: the FROM clause's columns, laid out as one row. */
@@ -56,6 +60,11 @@ export class Scope {
   ) {}
 
   resolve(fields: string[], location: number | undefined): { up: number; index: number; type: SqlType } {
+    // A `*` expanded by position ("\0<n>"): the n-th column of this scope.
+    if (fields.length === 1 && fields[0]!.startsWith('\u0000')) {
+      const index = Number(fields[0]!.slice(1));
+      return { up: 0, index, type: this.columns[index]!.type };
+    }
     for (let scope: Scope | null = this, up = 0; scope; scope = scope.parent, up++) {
       const hit = scope.lookup(fields, location);
       if (hit) return { up, index: hit.index, type: hit.type };
@@ -77,7 +86,7 @@ export class Scope {
     const [a, b] = fields;
     for (let i = 0; i < this.columns.length; i++) {
       const c = this.columns[i]!;
-      if (c.hidden) continue;
+      if (c.hidden || (c.qualifiedOnly && fields.length === 1)) continue;
       const match = fields.length === 1 ? c.name === a : c.range === a && c.name === b;
       if (!match) continue;
       if (found >= 0) throw new SqlError('42702', `column reference "${fields.join('.')}" is ambiguous`, pos(location));
@@ -106,6 +115,10 @@ export interface CompileContext {
   grouping?: Grouping;
   /** Parameter types fixed by the caller (PREPARE ... (int, text)); others are unknown. */
   paramTypes: SqlType[];
+  /** Parameter numbers the statement refers to (shared by every clause of a statement). */
+  paramsSeen?: Set<number>;
+  /** The clause being compiled, for messages ("aggregate functions are not allowed in WHERE"). */
+  clause?: string;
   /** Set by the compiler when an expression reads an outer scope. */
   touchedOuter?: boolean;
   /** Subqueries found in the expressions compiled, to run before them per row. */
@@ -167,6 +180,7 @@ export function compileExpr(node: Node, scope: Scope, cc: CompileContext): Compi
   if ('ColumnRef' in node) return compileColumnRef(node.ColumnRef, scope, cc);
   if ('ParamRef' in node) {
     const n = node.ParamRef.number ?? 0;
+    cc.paramsSeen?.add(n);
     const type = cc.paramTypes[n - 1] ?? Types.unknown;
     const idx = n - 1;
     if (type.oid === TypeOid.unknown) return { type, eval: (_r, env) => paramValue(env, idx, n), param: n };
@@ -267,12 +281,19 @@ function paramInput(env: Env, idx: number, n: number, type: SqlType): Datum {
 }
 
 function compileConst(c: Extract<Node, { A_Const: unknown }>['A_Const']): Compiled {
+  const k = compileConstValue(c);
+  return c.location === undefined ? k : { ...k, location: c.location };
+}
+
+function compileConstValue(c: Extract<Node, { A_Const: unknown }>['A_Const']): Compiled {
   if (c.isnull) return konst(Types.unknown, null);
   if (c.ival !== undefined) return konst(Types.int4, c.ival.ival ?? 0);
   if (c.fval !== undefined) {
     const text = c.fval.fval ?? '0';
     if (/^-?\d+$/.test(text)) {
+      // make_const: an integer literal too big for the lexer's int4 (or negated by the grammar) is int4 if it fits, else int8.
       const big = BigInt(text);
+      if (big >= -2147483648n && big <= 2147483647n) return konst(Types.int4, Number(big));
       if (big >= -9223372036854775808n && big <= 9223372036854775807n) return konst(Types.int8, big);
     }
     return konst(Types.numeric, input(Types.numeric, text, { timeZone: 'UTC' }));
@@ -307,12 +328,18 @@ export function typeFromTypeName(tn: { names?: Node[]; typmods?: Node[]; arrayBo
   if (!tn) throw new SqlError('XX000', 'missing type name');
   if (tn.arrayBounds && tn.arrayBounds.length > 0) throw new SqlError('0A000', 'array types are not supported');
   const names = (tn.names ?? []).map(str);
+  const location = (tn as { location?: number }).location;
   const mods = (tn.typmods ?? []).map((m) => {
     if ('A_Const' in m && m.A_Const.ival) return m.A_Const.ival.ival ?? 0;
     if ('A_Const' in m && m.A_Const.ival === undefined && m.A_Const.sval === undefined && m.A_Const.fval === undefined) return 0;
     throw new SqlError('42601', 'type modifiers must be simple constants or identifiers');
   });
-  return resolveTypeName(names, mods);
+  try {
+    return resolveTypeName(names, mods);
+  } catch (err) {
+    if (err instanceof SqlError && err.fields.position === undefined && location !== undefined) throw new SqlError(err.sqlstate, err.message, { ...err.fields, ...pos(location) });
+    throw err;
+  }
 }
 
 export type CoercionContext = 'implicit' | 'assignment' | 'explicit';
@@ -322,14 +349,22 @@ export function coerce(e: Compiled, to: SqlType, context: CoercionContext, locat
   if (e.type.oid === to.oid && (e.type.typmod === to.typmod || to.typmod < 0)) return e;
   const from = e.type;
   const explicit = context === 'explicit';
+  location = e.location ?? location;
   if (e.constant) {
     const v = e.constant.value;
     let out: Datum;
-    try {
-      out = v === null ? null : from.oid === TypeOid.unknown ? castUnknown(String(v), to, explicit) : castDatum(v, from, to, { timeZone: 'UTC' }, explicit);
-    } catch (err) {
-      if (err instanceof SqlError && location !== undefined && err.fields.position === undefined) throw new SqlError(err.sqlstate, err.message, { ...err.fields, ...pos(location) });
-      throw err;
+    if (v === null) out = null;
+    else if (from.oid !== TypeOid.unknown) out = castDatum(v, from, to, { timeZone: 'UTC' }, explicit);
+    else {
+      const base = { ...to, typmod: -1 };
+      try {
+        out = to.oid === TypeOid.unknown ? String(v) : input(base, String(v), { timeZone: 'UTC' });
+      } catch (err) {
+        // Reading a literal: the error points at it (parser_errposition in PostgreSQL's coerce_type).
+        if (err instanceof SqlError && location !== undefined && err.fields.position === undefined) throw new SqlError(err.sqlstate, err.message, { ...err.fields, ...pos(location) });
+        throw err;
+      }
+      if (to.typmod >= 0 && out !== null) out = castDatum(out, base, to, { timeZone: 'UTC' }, explicit);
     }
     // Time-zone dependent inputs are read per execution, in the session's zone.
     if (from.oid === TypeOid.unknown && v !== null && zoneDependent(to)) {
@@ -355,10 +390,6 @@ export function coerce(e: Compiled, to: SqlType, context: CoercionContext, locat
 
 function zoneDependent(t: SqlType): boolean {
   return t.oid === TypeOid.timestamptz || t.oid === TypeOid.date || t.oid === TypeOid.timestamp;
-}
-
-function castUnknown(text: string, to: SqlType, explicit: boolean): Datum {
-  return castUnknownIn(text, to, explicit, { timeZone: 'UTC' });
 }
 
 function castUnknownIn(text: string, to: SqlType, explicit: boolean, ctx: TypeContext): Datum {
@@ -520,10 +551,23 @@ function compileAExpr(a: Extract<Node, { A_Expr: unknown }>['A_Expr'], scope: Sc
     }
     case 'AEXPR_LIKE':
     case 'AEXPR_ILIKE': {
-      const left = coerce(compileExpr(a.lexpr!, scope, cc), Types.text, 'implicit', loc);
-      const pattern = coerce(compileExpr(a.rexpr!, scope, cc), Types.text, 'implicit', loc);
       const ci = a.kind === 'AEXPR_ILIKE';
       const negate = op.startsWith('!');
+      // x LIKE p ESCAPE e arrives as x ~~ like_escape(p, e).
+      const r = a.rexpr!;
+      let escape: Compiled | null = null;
+      let patternNode = r;
+      if ('FuncCall' in r && (r.FuncCall.funcname ?? []).map(str).pop() === 'like_escape') {
+        patternNode = r.FuncCall.args![0]!;
+        escape = coerce(compileExpr(r.FuncCall.args![1]!, scope, cc), Types.text, 'implicit', loc);
+      }
+      const rawLeft = compileExpr(a.lexpr!, scope, cc);
+      const rawPattern = compileExpr(patternNode, scope, cc);
+      const resolved = makeOperator(op, rawLeft, rawPattern, loc); // the operator must exist for these types
+      if (!escape) return resolved;
+      const left = coerce(rawLeft, Types.text, 'implicit', loc);
+      const pattern = coerce(rawPattern, Types.text, 'implicit', loc);
+      const esc = escape;
       return {
         type: Types.bool,
         eval: (row, e) => {
@@ -531,7 +575,9 @@ function compileAExpr(a: Extract<Node, { A_Expr: unknown }>['A_Expr'], scope: Sc
           if (s === null) return null;
           const p = pattern.eval(row, e);
           if (p === null) return null;
-          const m = likeMatch(String(s), String(p), ci);
+          const x = esc.eval(row, e);
+          if (x === null) return null;
+          const m = likeMatch(String(s), String(p), ci, String(x));
           return negate ? !m : m;
         },
       };
@@ -638,7 +684,7 @@ function compileFuncCall(f: Extract<Node, { FuncCall: unknown }>['FuncCall'], sc
 
 function compileAggregate(name: string, f: Extract<Node, { FuncCall: unknown }>['FuncCall'], scope: Scope, cc: CompileContext): Compiled {
   const g = cc.grouping;
-  if (!g) throw new SqlError('42803', `aggregate functions are not allowed in this context`, pos(f.location));
+  if (!g) throw new SqlError('42803', `aggregate functions are not allowed in ${cc.clause ?? 'this context'}`, pos(f.location));
   if (g.inAggregate) throw new SqlError('42803', 'aggregate function calls cannot be nested', pos(f.location));
   g.inAggregate = true;
   let args: Compiled[];

@@ -387,17 +387,24 @@ export function datumKey(type: SqlType, v: Datum): string {
 
 export const rowKey = (types: SqlType[], row: Datum[]): string => row.map((v, i) => datumKey(types[i]!, v)).join('\u0001');
 
+/** DISTINCT (on the given columns): keeps the first row of each set of equal rows, in input order. */
 export class Unique implements Plan {
-  constructor(readonly child: Plan) {}
+  constructor(
+    readonly child: Plan,
+    readonly on: number[],
+  ) {}
   get columns() {
     return this.child.columns;
   }
   async run(ec: ExecContext): Promise<Datum[][]> {
     const rows = await this.child.run(ec);
-    const types = this.columns.map((c) => c.type);
+    const types = this.on.map((i) => this.columns[i]!.type);
     const seen = new Set<string>();
     return rows.filter((r) => {
-      const k = rowKey(types, r);
+      const k = rowKey(
+        types,
+        this.on.map((i) => r[i]!),
+      );
       if (seen.has(k)) return false;
       seen.add(k);
       return true;

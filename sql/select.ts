@@ -9,8 +9,8 @@
 import type { Node, SelectStmt } from '@pgsql/types';
 import type { RelationDef, TableDef } from './catalog.ts';
 import { SqlError } from './errors.ts';
-import { coerce, compileExpr, isAggregateName, makeOperator, requireBoolClause, Scope } from './expr.ts';
-import type { CompileContext, Compiled, Grouping, ScopeColumn, SubPlan } from './expr.ts';
+import { coerce, compileExpr, exprKey, isAggregateName, makeOperator, requireBoolClause, Scope } from './expr.ts';
+import type { CompileContext, Compiled, Env, Grouping, ScopeColumn, SubPlan } from './expr.ts';
 import { Agg, Filter, IndexScan, Limit, Materialize, NestLoop, Project, Result, SeqScan, SetOp, Sort, SubqueryScan, tableColumns, Trim, Unique, Values } from './plan.ts';
 import type { IndexBound, JoinKind, Plan, SortKey } from './plan.ts';
 import { castDatum, commonType } from './types/index.ts';
@@ -21,6 +21,12 @@ export interface PlanContext {
   relation(name: string, location: number | undefined): RelationDef;
   paramTypes: SqlType[];
   ctes: Map<string, Plan>;
+  /** Plans an INSERT/UPDATE/DELETE ... RETURNING used as a WITH query (the session provides it). */
+  planModify?(stmt: Node): PlannedQuery;
+  /** Data-modifying WITH queries: they run before the statement, once, whether it reads them or not. */
+  sideEffects: Plan[];
+  /** $n numbers the statement refers to. */
+  paramsSeen: Set<number>;
 }
 
 export interface PlannedQuery {
@@ -28,6 +34,8 @@ export interface PlannedQuery {
   names: string[];
   types: SqlType[];
   correlated: boolean;
+  /** Where each output column's expression starts (error positions of set operations). */
+  locations?: Array<number | undefined>;
 }
 
 const str = (n: Node): string => ('String' in n ? (n.String.sval ?? '') : '');
@@ -39,6 +47,7 @@ const readsOuter = (cc: CompileContext): boolean => cc.touchedOuter === true;
 export function newCompileContext(pc: PlanContext): CompileContext {
   const cc: CompileContext = {
     paramTypes: pc.paramTypes,
+    paramsSeen: pc.paramsSeen,
     subplans: [],
     planSubquery: (stmt, scope) => {
       if (!('SelectStmt' in stmt)) throw new SqlError('0A000', 'only SELECT subqueries are supported');
@@ -49,18 +58,26 @@ export function newCompileContext(pc: PlanContext): CompileContext {
   return cc;
 }
 
-export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): PlannedQuery {
+/** keepUnknown: leave untyped literals unknown (a set operation's leaves: the set operation resolves their type). */
+export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContext, keepUnknown = false): PlannedQuery {
   if (stmt.withClause) {
     if (stmt.withClause.recursive) throw new SqlError('0A000', 'WITH RECURSIVE is not supported');
     const ctes = new Map(pc.ctes);
     pc = { ...pc, ctes };
+    const local = new Set<string>();
     for (const c of stmt.withClause.ctes ?? []) {
       if (!('CommonTableExpr' in c)) continue;
       const cte = c.CommonTableExpr;
-      const q = planStatementAsQuery(cte.ctequery!, outer, pc);
+      if (local.has(cte.ctename!)) throw new SqlError('42712', `WITH query name "${cte.ctename!}" specified more than once`, pos(cte.location));
+      local.add(cte.ctename!);
+      const modifying = !('SelectStmt' in cte.ctequery!);
+      if (modifying && !pc.planModify) throw new SqlError('0A000', 'data-modifying statements in WITH are not supported here');
+      const q = modifying ? pc.planModify!(cte.ctequery!) : planStatementAsQuery(cte.ctequery!, outer, pc);
       const names = (cte.aliascolnames ?? []).map(str);
       const cols: ScopeColumn[] = q.types.map((t, i) => ({ name: names[i] ?? q.names[i]!, type: t, range: cte.ctename! }));
-      ctes.set(cte.ctename!, new Materialize(q.plan, cols));
+      const m = new Materialize(q.plan, cols);
+      if (modifying) pc.sideEffects.push(m);
+      ctes.set(cte.ctename!, m);
     }
   }
   if (stmt.op && stmt.op !== 'SETOP_NONE') return planSetOp(stmt, outer, pc);
@@ -72,6 +89,8 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
   let from: Plan = new Result();
   let scope = new Scope([], outer);
   const items = stmt.fromClause ?? [];
+  const ranges = new Set<string>();
+  for (const item of items) checkRangeNames(item, ranges);
   for (const item of items) {
     const p = planFromItem(item, outer, pc);
     correlated ||= p.correlated;
@@ -83,14 +102,16 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
   if (stmt.whereClause) {
     cc.subplans = [];
     cc.touchedOuter = false;
+    cc.clause = 'WHERE';
     const cond = requireBoolClause(compileExpr(stmt.whereClause, scope, cc), 'WHERE');
+    cc.clause = undefined;
     correlated ||= readsOuter(cc) || cc.subplans.some((s) => s.correlated);
     if (items.length === 1 && from instanceof SeqScan) from = chooseIndexScan(from, stmt.whereClause, scope, cc) ?? from;
     from = new Filter(from, cond, cc.subplans);
   }
 
   // Targets (expanding *), with grouping
-  const targets = expandTargets(stmt.targetList ?? [], scope);
+  const targets = expandTargets(stmt.targetList ?? [], scope, items.length > 0);
   const hasAgg = targets.some((t) => containsAggregate(t.node)) || (stmt.havingClause !== undefined && containsAggregate(stmt.havingClause));
   const grouped = hasAgg || (stmt.groupClause ?? []).length > 0;
   let rowScope = scope;
@@ -99,7 +120,9 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
   if (grouped) {
     const keys = (stmt.groupClause ?? []).map((g) => resolveGroupRef(g, targets));
     cc.subplans = [];
+    cc.clause = 'GROUP BY';
     keyExprs = keys.map((k) => compileExpr(k, scope, cc));
+    cc.clause = undefined;
     grouping = { keys, keyTypes: keyExprs.map((k) => k.type), inputScope: scope, aggregates: [], inAggregate: false };
     cc.grouping = grouping;
     rowScope = new Scope([], outer);
@@ -114,15 +137,18 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
   // ORDER BY: output columns by name or position, else expressions as hidden columns.
   const sortKeys: SortKey[] = [];
   const hidden: Compiled[] = [];
+  const sortNodes: Node[] = [];
   for (const sb of stmt.sortClause ?? []) {
     if (!('SortBy' in sb)) continue;
     const s = sb.SortBy;
+    sortNodes.push(s.node!);
     let index = outputRef(s.node!, names, compiled.length);
+    if (index < 0) index = targets.findIndex((t) => exprKey(t.node) === exprKey(s.node!)); // an expression of the select list
     let type: SqlType;
     if (index >= 0) type = compiled[index]!.type;
     else {
       const e = compileExpr(s.node!, rowScope, cc);
-      if (stmt.distinctClause) throw new SqlError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', pos(exprLocation(s.node!)));
+      if (stmt.distinctClause && !isDistinctOn(stmt)) throw new SqlError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', pos(exprLocation(s.node!)));
       index = compiled.length + hidden.length;
       hidden.push(e);
       type = e.type;
@@ -140,17 +166,57 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
     plan = new Agg(plan, keyExprs, grouping.aggregates, aggCols, [], (stmt.groupClause ?? []).length === 0);
     if (having) plan = new Filter(plan, having, []);
   }
-  const outCols: ScopeColumn[] = compiled.map((c, i) => ({ name: names[i]!, type: c.type.oid === TypeOid.unknown ? Types.text : c.type, range: '' }));
-  const outExprs = compiled.map((c) => (c.type.oid === TypeOid.unknown ? coerce(c, Types.text, 'implicit', undefined) : c));
-  plan = new Project(plan, [...outExprs, ...hidden], [...outCols, ...hidden.map((h, i) => ({ name: `?sort${i}`, type: h.type, range: '', hidden: true }))], subplans);
-  if (stmt.distinctClause) {
-    if (stmt.distinctClause.length > 0 && Object.keys(stmt.distinctClause[0]!).length > 0) throw new SqlError('0A000', 'SELECT DISTINCT ON is not supported');
-    plan = new Unique(plan);
+  const outCols: ScopeColumn[] = compiled.map((c, i) => ({ name: names[i]!, type: c.type.oid === TypeOid.unknown && !keepUnknown ? Types.text : c.type, range: '' }));
+  const outExprs = compiled.map((c) => (c.type.oid === TypeOid.unknown && !keepUnknown ? coerce(c, Types.text, 'implicit', undefined) : c));
+  let distinctOn: number[] | null = null;
+  const project = (p: Plan): Plan => new Project(p, [...outExprs, ...hidden], [...outCols, ...hidden.map((h, i) => ({ name: `?sort${i}`, type: h.type, range: '', hidden: true }))], subplans);
+  if (isDistinctOn(stmt)) {
+    // DISTINCT ON (exprs): the first row of each group in ORDER BY order; the expressions must lead the ORDER BY.
+    const on = stmt.distinctClause!;
+    on.forEach((n, i) => {
+      const sortNode = sortNodes[i];
+      if (sortNodes.length > 0 && (!sortNode || !sameSortTarget(n, sortNode, names, targets))) {
+        throw new SqlError('42P10', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', pos(exprLocation(n)));
+      }
+    });
+    distinctOn = on.map((n) => {
+      let index = outputRef(n, names, compiled.length);
+      if (index < 0) index = targets.findIndex((t) => exprKey(t.node) === exprKey(n));
+      if (index >= 0) return index;
+      const e = compileExpr(n, rowScope, cc);
+      hidden.push(e);
+      return compiled.length + hidden.length - 1;
+    });
   }
+  plan = project(plan);
+  if (stmt.distinctClause && !distinctOn) plan = new Unique(plan, compiled.map((_, i) => i));
   if (sortKeys.length) plan = new Sort(plan, sortKeys);
+  if (distinctOn) plan = new Unique(plan, distinctOn);
   plan = new Trim(plan, compiled.length);
   plan = limitOf(stmt, plan, pc);
-  return { plan, names, types: outCols.map((c) => c.type), correlated };
+  return { plan, names, types: outCols.map((c) => c.type), correlated, locations: targets.map((t) => exprLocation(t.node)) };
+}
+
+function isDistinctOn(stmt: SelectStmt): boolean {
+  const d = stmt.distinctClause;
+  return d !== undefined && d.length > 0 && Object.keys(d[0]!).length > 0;
+}
+
+/** Do a DISTINCT ON expression and an ORDER BY item name the same thing (same output column or same expression)? */
+function sameSortTarget(a: Node, b: Node, names: string[], targets: Target[]): boolean {
+  if (exprKey(a) === exprKey(b)) return true;
+  const ia = outputRef(a, names, names.length) >= 0 ? outputRef(a, names, names.length) : targets.findIndex((t) => exprKey(t.node) === exprKey(a));
+  const ib = outputRef(b, names, names.length) >= 0 ? outputRef(b, names, names.length) : targets.findIndex((t) => exprKey(t.node) === exprKey(b));
+  return ia >= 0 && ia === ib;
+}
+
+function withPosition<T>(f: () => T, location: number | undefined): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof SqlError && err.fields.position === undefined && location !== undefined) throw new SqlError(err.sqlstate, err.message, { ...err.fields, ...pos(location) });
+    throw err;
+  }
 }
 
 function limitOf(stmt: SelectStmt, plan: Plan, pc: PlanContext): Plan {
@@ -163,6 +229,17 @@ function limitOf(stmt: SelectStmt, plan: Plan, pc: PlanContext): Plan {
     return coerce(compileExpr(n, empty, cc), Types.int8, 'implicit', undefined);
   };
   return new Limit(plan, num(stmt.limitCount), num(stmt.limitOffset));
+}
+
+/** FROM items as one plan (cross-joined), for UPDATE ... FROM and DELETE ... USING; `taken` names may not be reused. */
+export function planFromList(items: Node[], outer: Scope | null, pc: PlanContext, taken: Set<string>): Plan {
+  for (const item of items) checkRangeNames(item, taken);
+  let plan: Plan | null = null;
+  for (const item of items) {
+    const p = planFromItem(item, outer, pc).plan;
+    plan = plan ? new NestLoop(plan, p, 'cross', null, [...plan.columns, ...p.columns], []) : p;
+  }
+  return plan ?? new Result();
 }
 
 function planStatementAsQuery(node: Node, outer: Scope | null, pc: PlanContext): PlannedQuery {
@@ -204,28 +281,53 @@ function planValues(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): Pla
 }
 
 function planSetOp(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): PlannedQuery {
-  const l = planSelect(stmt.larg!, outer, pc);
-  const r = planSelect(stmt.rarg!, outer, pc);
+  const l = planSelect(stmt.larg!, outer, pc, true);
+  const r = planSelect(stmt.rarg!, outer, pc, true);
   const opName = stmt.op === 'SETOP_UNION' ? 'UNION' : stmt.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
-  if (l.types.length !== r.types.length) throw new SqlError('42601', `each ${opName} query must have the same number of columns`);
+  if (l.types.length !== r.types.length) {
+    const at = l.types.length < r.types.length ? r.locations?.[l.types.length] : r.locations?.[0];
+    throw new SqlError('42601', `each ${opName} query must have the same number of columns`, pos(at));
+  }
   const types = l.types.map((t, i) => {
-    const c = commonType([t, r.types[i]!], opName);
+    let c: SqlType;
+    try {
+      c = commonType([t, r.types[i]!], opName);
+    } catch (err) {
+      if (err instanceof SqlError && err.fields.position === undefined) throw new SqlError(err.sqlstate, err.message, { ...err.fields, ...pos(r.locations?.[i]) });
+      throw err;
+    }
     return c.oid === TypeOid.unknown ? Types.text : c;
   });
-  const casts = (from: SqlType[]) =>
-    from.map((f, i) => {
+  const casts = (q: PlannedQuery) =>
+    q.types.map((f, i) => {
       const to = types[i]!;
       if (f.oid === to.oid) return (v: Datum) => v;
-      return (v: Datum, env: { typeCtx: { timeZone: string } }) => (v === null ? null : castDatum(v, f, to, env.typeCtx, false));
+      if (f.oid === TypeOid.unknown) {
+        // An untyped literal is read as the resolved type (its errors point at it).
+        const read = coerce({ type: f, eval: (row) => row[0]!, location: q.locations?.[i] }, to, 'implicit', undefined);
+        return (v: Datum, env: Env) => withPosition(() => (v === null ? null : read.eval([v], env)), q.locations?.[i]);
+      }
+      return (v: Datum, env: Env) => (v === null ? null : castDatum(v, f, to, env.typeCtx, false));
     });
   const cols: ScopeColumn[] = types.map((t, i) => ({ name: l.names[i]!, type: t, range: '' }));
   const op = stmt.op === 'SETOP_UNION' ? 'union' : stmt.op === 'SETOP_INTERSECT' ? 'intersect' : 'except';
-  let plan: Plan = new SetOp(op, stmt.all === true, l.plan, r.plan, cols, casts(l.types), casts(r.types));
+  let plan: Plan = new SetOp(op, stmt.all === true, l.plan, r.plan, cols, casts(l), casts(r));
   const sortKeys: SortKey[] = [];
   for (const sb of stmt.sortClause ?? []) {
     if (!('SortBy' in sb)) continue;
-    const index = outputRef(sb.SortBy.node!, l.names, l.names.length);
-    if (index < 0) throw new SqlError('0A000', `ORDER BY on a ${opName} result must name an output column`, pos(exprLocation(sb.SortBy.node!)));
+    const node = sb.SortBy.node!;
+    const index = outputRef(node, l.names, l.names.length);
+    if (index < 0 && 'ColumnRef' in node) {
+      const f = node.ColumnRef.fields ?? [];
+      throw new SqlError('42703', `column ${f.length === 1 ? `"${str(f[0]!)}"` : f.map(str).join('.')} does not exist`, pos(node.ColumnRef.location));
+    }
+    if (index < 0) {
+      throw new SqlError('0A000', `invalid ${opName}/INTERSECT/EXCEPT ORDER BY clause`.replace(`${opName}/INTERSECT/EXCEPT`, 'UNION/INTERSECT/EXCEPT'), {
+        detail: 'Only result column names can be used, not expressions or functions.',
+        hint: 'Add the expression/function to every SELECT, or move the UNION into a FROM clause.',
+        ...pos(exprLocation(node)),
+      });
+    }
     const desc = sb.SortBy.sortby_dir === 'SORTBY_DESC';
     sortKeys.push({ index, type: types[index]!, desc, nullsFirst: sb.SortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.SortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc });
   }
@@ -268,6 +370,7 @@ function planFromItem(item: Node, outer: Scope | null, pc: PlanContext): FromPla
     const cc = newCompileContext(pc);
     let cond: Compiled | null = null;
     const usingNames = j.usingClause ? j.usingClause.map(str) : j.isNatural ? l.plan.columns.filter((c) => !c.hidden && r.plan.columns.some((d) => !d.hidden && d.name === c.name)).map((c) => c.name) : null;
+    cc.clause = 'JOIN conditions';
     if (j.quals) cond = requireBoolClause(compileExpr(j.quals, scope, cc), 'JOIN/ON');
     else if (usingNames) {
       const lw = l.plan.columns.length;
@@ -292,8 +395,24 @@ function planFromItem(item: Node, outer: Scope | null, pc: PlanContext): FromPla
           return sawNull ? null : true;
         },
       };
-      // The right side's USING columns are merged into the left's (hidden from * and unqualified names).
-      columns = [...l.plan.columns, ...r.plan.columns.map((c) => (usingNames.includes(c.name) && kind !== 'right' && kind !== 'full' ? { ...c, hidden: true } : c))];
+      // JOIN USING: one merged column per name first (the left's value, the right's for RIGHT JOIN,
+      // COALESCE of both for FULL JOIN), then the other columns; the joined ones stay reachable qualified.
+      const join = new NestLoop(l.plan, r.plan, kind, cond, columns, cc.subplans);
+      const merged: Compiled[] = usingNames.map((n) => {
+        const li = l.plan.columns.findIndex((c) => c.name === n && !c.hidden);
+        const ri = lw + r.plan.columns.findIndex((c) => c.name === n && !c.hidden);
+        const type = l.plan.columns[li - 0]!.type;
+        if (kind === 'right') return { type, eval: (row: Datum[]) => row[ri]! };
+        if (kind === 'full') return { type, eval: (row: Datum[]) => (row[li] !== null ? row[li]! : row[ri]!) };
+        return { type, eval: (row: Datum[]) => row[li]! };
+      });
+      const mergedCols: ScopeColumn[] = usingNames.map((n, i) => ({ name: n, type: merged[i]!.type, range: j.alias?.aliasname ?? '' }));
+      const rest = columns.map((c) => (usingNames.includes(c.name) && !c.hidden ? { ...c, qualifiedOnly: true } : c));
+      const outCols = [...mergedCols, ...rest];
+      const outExprs: Compiled[] = [...merged, ...columns.map((c, i) => ({ type: c.type, eval: (row: Datum[]) => row[i]! }))];
+      const alias = j.alias?.aliasname;
+      const finalCols = alias ? outCols.map((c) => ({ ...c, range: alias })) : outCols;
+      return { plan: new Project(join, outExprs, finalCols, []), correlated: l.correlated || r.correlated || readsOuter(cc) };
     }
     const alias = j.alias?.aliasname;
     if (alias) columns = columns.map((c) => ({ ...c, range: alias }));
@@ -301,6 +420,27 @@ function planFromItem(item: Node, outer: Scope | null, pc: PlanContext): FromPla
   }
   if ('RangeFunction' in item) throw new SqlError('0A000', 'functions in FROM are not supported');
   throw new SqlError('0A000', `FROM item ${Object.keys(item)[0] ?? ''} is not supported`);
+}
+
+/** checkNameSpaceConflicts: two FROM items may not have the same name. */
+function checkRangeNames(item: Node, seen: Set<string>): void {
+  let name: string | undefined;
+  let location: number | undefined;
+  if ('RangeVar' in item) {
+    name = item.RangeVar.alias?.aliasname ?? item.RangeVar.relname;
+    location = item.RangeVar.location;
+  } else if ('RangeSubselect' in item) name = item.RangeSubselect.alias?.aliasname;
+  else if ('JoinExpr' in item) {
+    if (item.JoinExpr.alias) name = item.JoinExpr.alias.aliasname;
+    else {
+      checkRangeNames(item.JoinExpr.larg!, seen);
+      checkRangeNames(item.JoinExpr.rarg!, seen);
+      return;
+    }
+  }
+  if (name === undefined) return;
+  if (seen.has(name)) throw new SqlError('42712', `table name "${name}" specified more than once`, location === undefined ? {} : {});
+  seen.add(name);
 }
 
 function renameColumns(cols: ScopeColumn[], alias: string, colnames: Node[] | undefined): ScopeColumn[] {
@@ -318,7 +458,7 @@ interface Target {
   name: string;
 }
 
-function expandTargets(list: Node[], scope: Scope): Target[] {
+function expandTargets(list: Node[], scope: Scope, hasFrom: boolean): Target[] {
   const out: Target[] = [];
   for (const t of list) {
     if (!('ResTarget' in t)) continue;
@@ -327,10 +467,10 @@ function expandTargets(list: Node[], scope: Scope): Target[] {
     if ('ColumnRef' in val && (val.ColumnRef.fields ?? []).some((f) => 'A_Star' in f)) {
       const fields = val.ColumnRef.fields ?? [];
       const range = fields.length === 2 ? str(fields[0]!) : null;
-      const cols = scope.columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.hidden && (range === null || c.range === range));
+      const cols = scope.columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.hidden && (range === null ? !c.qualifiedOnly : c.range === range));
       if (range !== null && !scope.columns.some((c) => c.range === range)) throw new SqlError('42P01', `missing FROM-clause entry for table "${range}"`, pos(val.ColumnRef.location));
-      if (range === null && scope.columns.length === 0) throw new SqlError('42601', 'SELECT * with no tables specified is not valid', pos(val.ColumnRef.location));
-      for (const { c } of cols) out.push({ node: { ColumnRef: { fields: [{ String: { sval: c.range } }, { String: { sval: c.name } }] } }, name: c.name });
+      if (range === null && !hasFrom) throw new SqlError('42601', 'SELECT * with no tables specified is not valid', pos(val.ColumnRef.location));
+      for (const { c, i } of cols) out.push({ node: { ColumnRef: { fields: [{ String: { sval: `\u0000${i}` } }] } }, name: c.name });
       continue;
     }
     out.push({ node: val, name: rt.name ?? defaultName(val) });

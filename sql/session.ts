@@ -11,14 +11,18 @@
  *   failed  a statement in the block failed: everything but COMMIT/ROLLBACK
  *           fails with 25P02 until the block ends (its transaction is aborted)
  */
-import type { Node } from '@pgsql/types';
+import type { DeleteStmt, Node } from '@pgsql/types';
 import { StorageError } from '../storage/errors.ts';
 import type { Isolation, Transaction } from '../storage/transaction.ts';
 import { readCatalog } from './catalog.ts';
 import type { CatalogEntry, RelationDef, TableDef } from './catalog.ts';
 import { createIndex, createTable, dropRelations } from './ddl.ts';
 import type { DdlContext } from './ddl.ts';
-import { execDelete, execInsert, execUpdate, tableRules } from './dml.ts';
+import { execDelete, execInsert, execUpdate, returningOf, tableRules } from './dml.ts';
+import { coerce, compileExpr, Scope, typeFromTypeName } from './expr.ts';
+import { newCompileContext } from './select.ts';
+import { output } from './types/index.ts';
+import { TypeOid, typeByOid } from './types/oids.ts';
 import type { TableRules } from './dml.ts';
 import { SqlError } from './errors.ts';
 import type { Notice } from './errors.ts';
@@ -34,6 +38,15 @@ import { Types } from './types/oids.ts';
 export interface FieldInfo {
   name: string;
   type: SqlType;
+}
+
+/** A statement parsed once and described (PREPARE, the extended protocol's Parse). */
+export interface PreparedSql {
+  sql: string;
+  /** null for an empty query string. */
+  stmt: Node | null;
+  paramTypes: SqlType[];
+  fields: FieldInfo[] | null;
 }
 
 export interface StatementResult {
@@ -83,6 +96,8 @@ export class SqlSession {
   private txCatalog: Map<string, CatalogEntry> | null = null;
   private readonly rulesCache = new WeakMap<TableDef, TableRules>();
   private notices: Notice[] = [];
+  private readonly prepared = new Map<string, PreparedSql>();
+  private lastParamsSeen = new Set<number>();
   private cancelled: SqlError | null = null;
   private deadline = 0;
 
@@ -131,6 +146,97 @@ export class SqlSession {
     return { results, error: null };
   }
 
+  /**
+   * Parses and describes one statement without running it (the extended
+   * protocol's Parse + Describe, and SQL PREPARE): the statement is parsed
+   * once here and executed any number of times with executePrepared.
+   */
+  async prepare(sql: string, paramTypeOids: readonly number[] = []): Promise<PreparedSql> {
+    const stmts = parse(sql);
+    if (stmts.length > 1) throw new SqlError('42601', 'cannot insert multiple commands into a prepared statement');
+    const paramTypes = paramTypeOids.map((oid) => (oid === 0 ? Types.unknown : typeByOid(oid)));
+    const stmt = stmts[0]?.stmt ?? null;
+    const fields = stmt ? await this.describe(stmt, paramTypes) : null;
+    return { sql, stmt, paramTypes, fields };
+  }
+
+  /** Runs a prepared statement with its parameters (text form); throws its error (a block in progress fails). */
+  async executePrepared(p: PreparedSql, params: ReadonlyArray<string | null>): Promise<StatementResult> {
+    this.notices = [];
+    this.cancelled = null;
+    const timeout = Number(this.settings.get('statement_timeout') ?? '0');
+    this.deadline = timeout > 0 ? Date.now() + timeout : 0;
+    if (!p.stmt) return { command: '', rowCount: null, fields: null, rows: null, notices: [] };
+    try {
+      return await this.execute(p.stmt, params, p.paramTypes);
+    } catch (err) {
+      throw await this.fail(err);
+    }
+  }
+
+  /** The result columns a statement will have (RowDescription), or null if it returns none. */
+  private async describe(stmt: Node, paramTypes: SqlType[]): Promise<FieldInfo[] | null> {
+    const pc = await this.planContext(paramTypes);
+    this.lastParamsSeen = pc.paramsSeen;
+    if ('SelectStmt' in stmt) {
+      const q = planSelect(stmt.SelectStmt, null, pc);
+      return q.names.map((n, i) => ({ name: n, type: q.types[i]! }));
+    }
+    const dml = 'InsertStmt' in stmt ? stmt.InsertStmt : 'UpdateStmt' in stmt ? stmt.UpdateStmt : 'DeleteStmt' in stmt ? stmt.DeleteStmt : null;
+    if (dml && dml.returningList && dml.returningList.length > 0) {
+      const rel = dml.relation!;
+      const table = this.table(pc.relation(rel.relname!, rel.location), rel.relname!);
+      const r = returningOf(dml.returningList, table, rel.alias?.aliasname ?? table.name, pc)!;
+      return r.names.map((n, i) => ({ name: n, type: r.exprs[i]!.type }));
+    }
+    if ('ExplainStmt' in stmt) return [{ name: 'QUERY PLAN', type: Types.text }];
+    if ('VariableShowStmt' in stmt) {
+      const name = (stmt.VariableShowStmt.name ?? '').toLowerCase();
+      return name === 'all' ? [{ name: 'name', type: Types.text }, { name: 'setting', type: Types.text }] : [{ name: SHOW_NAMES[name] ?? name, type: Types.text }];
+    }
+    if ('ExecuteStmt' in stmt) return this.preparedByName(stmt.ExecuteStmt.name ?? '').fields;
+    return null;
+  }
+
+  private preparedByName(name: string): PreparedSql {
+    const p = this.prepared.get(name);
+    if (!p) throw new SqlError('26000', `prepared statement "${name}" does not exist`);
+    return p;
+  }
+
+  /** SQL PREPARE name [(types)] AS statement. */
+  private async prepareStmt(ps: Extract<Node, { PrepareStmt: unknown }>['PrepareStmt'], text: string): Promise<StatementResult> {
+    const name = ps.name ?? '';
+    if (this.prepared.has(name)) throw new SqlError('42P05', `prepared statement "${name}" already exists`);
+    const paramTypes = (ps.argtypes ?? []).map((t) => ('TypeName' in t ? typeFromTypeName(t.TypeName) : Types.unknown));
+    const stmt = ps.query!;
+    const fields = await this.describe(stmt, paramTypes);
+    checkParamTypes(this.lastParamsSeen, paramTypes);
+    this.prepared.set(name, { sql: text, stmt, paramTypes, fields });
+    return this.done('PREPARE');
+  }
+
+  /** SQL EXECUTE name [(params)]: the parameters are expressions, evaluated now and passed as text. */
+  private async executeStmt(es: Extract<Node, { ExecuteStmt: unknown }>['ExecuteStmt']): Promise<StatementResult> {
+    const p = this.preparedByName(es.name ?? '');
+    const args = es.params ?? [];
+    if (args.length !== p.paramTypes.length && p.paramTypes.length > 0) {
+      throw new SqlError('42601', `wrong number of parameters for prepared statement "${es.name ?? ''}"`, { detail: `Expected ${p.paramTypes.length} parameters but got ${args.length}.` });
+    }
+    const pc = await this.planContext();
+    const tx = this.ensureTx();
+    const ec = this.execContext(tx, []);
+    const cc = newCompileContext(pc);
+    const values = args.map((a, i) => {
+      const e = compileExpr(a, new Scope([], null), cc);
+      const t = p.paramTypes[i] ?? e.type;
+      const v = coerce(e, t.oid === TypeOid.unknown ? (e.type.oid === TypeOid.unknown ? Types.text : e.type) : t, 'assignment', undefined).eval([], ec.env);
+      return v === null ? null : output(t.oid === TypeOid.unknown ? (e.type.oid === TypeOid.unknown ? Types.text : e.type) : t, v, ec.env.typeCtx);
+    });
+    const paramTypes = p.paramTypes.length ? p.paramTypes : args.map(() => Types.unknown);
+    return this.run(p.stmt!, tx, values, paramTypes);
+  }
+
   /** Ends the session: an open transaction is rolled back. */
   async close(): Promise<void> {
     if (this.tx) await this.abortTx().catch(() => undefined);
@@ -139,15 +245,22 @@ export class SqlSession {
 
   // ---- statements ---------------------------------------------------------------
 
-  private async execute(stmt: Node, params: ReadonlyArray<string | null>): Promise<StatementResult> {
+  private async execute(stmt: Node, params: ReadonlyArray<string | null>, paramTypes: SqlType[] = []): Promise<StatementResult> {
     if ('TransactionStmt' in stmt) return this.transactionStmt(stmt.TransactionStmt);
     if (this.state === 'failed') throw new SqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
     if ('VariableSetStmt' in stmt) return this.setStmt(stmt.VariableSetStmt);
     if ('VariableShowStmt' in stmt) return this.showStmt(stmt.VariableShowStmt.name ?? '');
+    if ('DeallocateStmt' in stmt) {
+      const name = stmt.DeallocateStmt.name;
+      if (name === undefined || stmt.DeallocateStmt.isall) this.prepared.clear();
+      else if (!this.prepared.delete(name)) throw new SqlError('26000', `prepared statement "${name}" does not exist`);
+      return this.done(name === undefined || stmt.DeallocateStmt.isall ? 'DEALLOCATE ALL' : 'DEALLOCATE');
+    }
+    if ('PrepareStmt' in stmt) return this.prepareStmt(stmt.PrepareStmt, '');
     const implicit = this.state === 'idle';
     const tx = this.ensureTx();
     try {
-      const r = await this.run(stmt, tx, params);
+      const r = await this.run(stmt, tx, params, paramTypes);
       tx.nextStatement();
       if (implicit) await this.commitTx();
       return r;
@@ -157,13 +270,14 @@ export class SqlSession {
     }
   }
 
-  private async run(stmt: Node, tx: Transaction, params: ReadonlyArray<string | null>): Promise<StatementResult> {
-    const pc = await this.planContext();
+  private async run(stmt: Node, tx: Transaction, params: ReadonlyArray<string | null>, paramTypes: SqlType[]): Promise<StatementResult> {
+    const pc = await this.planContext(paramTypes);
     const ec = this.execContext(tx, params);
     if ('SelectStmt' in stmt) {
       if (stmt.SelectStmt.intoClause) throw new SqlError('0A000', 'SELECT INTO is not supported');
       if (stmt.SelectStmt.lockingClause && stmt.SelectStmt.lockingClause.length) throw new SqlError('0A000', 'SELECT ... FOR UPDATE/SHARE is not supported yet');
       const q = planSelect(stmt.SelectStmt, null, pc);
+      for (const p of pc.sideEffects) await p.run(ec);
       const rows = await q.plan.run(ec);
       return { command: 'SELECT', rowCount: rows.length, fields: q.names.map((n, i) => ({ name: n, type: q.types[i]! })), rows, notices: this.notices };
     }
@@ -200,9 +314,31 @@ export class SqlSession {
       const lines = explainLines(q.plan);
       return { command: 'EXPLAIN', rowCount: lines.length, fields: [{ name: 'QUERY PLAN', type: Types.text }], rows: lines.map((l) => [l]), notices: this.notices };
     }
+    if ('ExecuteStmt' in stmt) return this.executeStmt(stmt.ExecuteStmt);
     if ('CheckPointStmt' in stmt) throw new SqlError('0A000', 'CHECKPOINT from SQL is not supported yet (use cluster.checkpoint())');
     const kind = Object.keys(stmt)[0] ?? 'statement';
     throw new SqlError('0A000', `${kind.replace(/Stmt$/, '')} statements are not supported yet`);
+  }
+
+  /** A data-modifying WITH query as a plan: it runs the statement and yields its RETURNING rows. */
+  private planModify(node: Node, pc: PlanContext): { plan: Plan; names: string[]; types: SqlType[]; correlated: boolean } {
+    const dml = 'InsertStmt' in node ? node.InsertStmt : 'UpdateStmt' in node ? node.UpdateStmt : 'DeleteStmt' in node ? node.DeleteStmt : null;
+    if (!dml) throw new SqlError('0A000', 'only SELECT, INSERT, UPDATE and DELETE are supported in WITH');
+    const rel = dml.relation!;
+    const table = this.table(pc.relation(rel.relname!, rel.location), rel.relname!);
+    const rules = this.rules(table, pc);
+    const ret = returningOf(dml.returningList, table, rel.alias?.aliasname ?? table.name, pc);
+    const names = ret?.names ?? [];
+    const types = ret?.exprs.map((e) => e.type) ?? [];
+    const plan: Plan = {
+      columns: names.map((n, i) => ({ name: n, type: types[i]!, range: '' })),
+      run: async (ec) => {
+        const r = 'InsertStmt' in node ? await execInsert(node.InsertStmt, table, rules, pc, ec) : 'UpdateStmt' in node ? await execUpdate(node.UpdateStmt, table, rules, pc, ec) : await execDelete((node as { DeleteStmt: DeleteStmt }).DeleteStmt, table, pc, ec);
+        return r.returning?.rows ?? [];
+      },
+      explain: (d) => [`${d === 0 ? '' : ' '.repeat(d * 6 - 4) + '->  '}${'InsertStmt' in node ? 'Insert' : 'UpdateStmt' in node ? 'Update' : 'Delete'} on ${table.name}`],
+    };
+    return { plan, names, types, correlated: false };
   }
 
   private done(command: string): StatementResult {
@@ -387,18 +523,22 @@ export class SqlSession {
     return this.proc.catalog.get();
   }
 
-  private async planContext(): Promise<PlanContext> {
+  private async planContext(paramTypes: SqlType[] = []): Promise<PlanContext> {
     const catalog = await this.catalog();
-    return {
-      paramTypes: [],
+    const pc: PlanContext = {
+      paramTypes,
       ctes: new Map(),
+      sideEffects: [],
+      paramsSeen: new Set(),
       relation: (name, location) => {
         const bare = name.startsWith('public.') ? name.slice(7) : name;
         const e = catalog.get(bare);
         if (!e) throw new SqlError('42P01', `relation "${name}" does not exist`, location === undefined ? {} : { position: location + 1 });
         return e.def;
       },
+      planModify: (node) => this.planModify(node, pc),
     };
+    return pc;
   }
 
   /** The settings output functions read (TimeZone, DateStyle, extra_float_digits). */
@@ -449,7 +589,16 @@ export class SqlSession {
         this.ddlInTx = true;
         this.txCatalog = null;
       },
+      validate: (table) => void tableRules(table, { paramTypes: [], ctes: new Map(), sideEffects: [], paramsSeen: new Set(), relation: () => table }),
     };
+  }
+}
+
+/** Every $n up to the highest used needs a type: given, or inferred from its use (PostgreSQL: 42P18). */
+function checkParamTypes(seen: Set<number>, given: SqlType[]): void {
+  const max = Math.max(0, given.length, ...seen);
+  for (let n = 1; n <= max; n++) {
+    if (!seen.has(n) && (given[n - 1] === undefined || given[n - 1]!.oid === TypeOid.unknown)) throw new SqlError('42P18', `could not determine data type of parameter $${n}`);
   }
 }
 

@@ -31,7 +31,7 @@ export function parseBytea(text: string): Buffer {
   const src = Buffer.from(text, 'utf8');
   const out = Buffer.allocUnsafe(src.length);
   let n = 0;
-  for (let i = 0; i < src.length; ) {
+  for (let i = 0; i < src.length;) {
     const c = src[i]!;
     if (c !== 92) {
       out[n++] = c;

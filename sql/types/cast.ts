@@ -118,7 +118,8 @@ export function applyTypmod(value: Datum, type: SqlType, explicit: boolean): Dat
 function jsonbScalar(value: Jsonb, target: string, wantBool: boolean): Numeric | boolean {
   const r = value.root;
   if (wantBool ? typeof r === 'boolean' : r instanceof Numeric) return r as Numeric | boolean;
-  const kind = r === null ? 'null' : typeof r === 'string' ? 'string' : typeof r === 'boolean' ? 'boolean' : r instanceof Numeric ? 'numeric' : Array.isArray(r) ? 'array' : 'object';
+  const kind =
+    r === null ? 'null' : typeof r === 'string' ? 'string' : typeof r === 'boolean' ? 'boolean' : r instanceof Numeric ? 'numeric' : Array.isArray(r) ? 'array' : 'object';
   throw new SqlError('22023', `cannot cast jsonb ${kind} to type ${target}`);
 }
 

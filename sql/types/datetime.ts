@@ -406,7 +406,12 @@ function decode(text: string, kind: DateKind, dateOrder: 'MDY' | 'DMY' | 'YMD'):
         if (p.hour !== undefined && dateParts.length === 0 && !haveDateToken && s.length === 8 && kind !== 'time') {
           throw new DateError('syntax');
         }
-        if (!haveDateToken && dateParts.length === 0 && (s.length === 8 || s.length === 6) && !(tokens[k + 1]?.kind === 'word' && monthFromWord((tokens[k + 1] as { text: string }).text) > 0)) {
+        if (
+          !haveDateToken &&
+          dateParts.length === 0 &&
+          (s.length === 8 || s.length === 6) &&
+          !(tokens[k + 1]?.kind === 'word' && monthFromWord((tokens[k + 1] as { text: string }).text) > 0)
+        ) {
           // YYYYMMDD or YYMMDD.
           haveDateToken = true;
           const yl = s.length - 4;
@@ -675,5 +680,3 @@ export function parseTime(text: string, ctx: TypeContext, precision = -1): bigin
   if (t > USECS_PER_DAY) throw new SqlError('22008', `date/time field value out of range: "${text}"`);
   return t;
 }
-
-export { civilFromDays, daysFromCivil };

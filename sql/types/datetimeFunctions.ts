@@ -6,7 +6,7 @@
 import { SqlError } from '../errors.ts';
 import { civilFromDays, dayOfWeek, daysFromCivil, splitTimestamp, timestampToFields, USECS_PER_DAY, type TimestampFields } from './calendar.ts';
 import type { Interval } from './datum.ts';
-import { TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY } from './datum.ts';
+import { TIMESTAMP_INFINITY } from './datum.ts';
 import { fromLocal, isFiniteTimestamp, timestamptzOffset, toLocal } from './datetime.ts';
 import { Numeric } from './numeric.ts';
 import { zoneAbbreviation } from './timezone.ts';
@@ -217,7 +217,7 @@ export function extractInterval(field: string, iv: Interval): Numeric {
     case 'millennium':
       return Numeric.fromInt(Math.trunc(year / 1000));
     case 'epoch': {
-      const secsFromDayMonth = BigInt(Math.trunc(365.25 * year) + 30 * (iv.months % 12) + iv.days) * 86400n;
+      const secsFromDayMonth = 31557600n * BigInt(year) + 2592000n * BigInt(iv.months % 12) + 86400n * BigInt(iv.days);
       return micro6(secsFromDayMonth * 1000000n + time);
     }
   }
@@ -231,7 +231,7 @@ function truncFields(f: string, tm: TimestampFields, typeName: string): Timestam
   const t = { ...tm };
   switch (f) {
     case 'millennium':
-      t.year = t.year > 0 ? Math.floor((t.year + 999) / 1000) * 1000 - 999 : -((Math.floor((999 - (t.year - 1)) / 1000) * 1000) - 1) ;
+      t.year = t.year > 0 ? Math.floor((t.year + 999) / 1000) * 1000 - 999 : -(Math.floor((999 - (t.year - 1)) / 1000) * 1000 - 1);
       t.month = 1;
       t.day = 1;
       break;
@@ -359,12 +359,61 @@ const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frid
 
 /** Patterns, longest first so that prefixes do not shadow them. */
 const PATTERNS = [
-  'HH24', 'HH12', 'HH', 'MI', 'SS', 'MS', 'US', 'SSSSS', 'SSSS',
-  'A.M.', 'a.m.', 'P.M.', 'p.m.', 'AM', 'am', 'PM', 'pm',
-  'Y,YYY', 'YYYY', 'YYY', 'YY', 'Y', 'IYYY', 'IYY', 'IY', 'I',
-  'MONTH', 'Month', 'month', 'MON', 'Mon', 'mon', 'MM',
-  'DAY', 'Day', 'day', 'DY', 'Dy', 'dy', 'DDD', 'DD', 'D', 'ID', 'IDDD',
-  'WW', 'W', 'IW', 'CC', 'J', 'Q', 'TZH', 'TZM', 'TZ', 'tz', 'OF',
+  'HH24',
+  'HH12',
+  'HH',
+  'MI',
+  'SS',
+  'MS',
+  'US',
+  'SSSSS',
+  'SSSS',
+  'A.M.',
+  'a.m.',
+  'P.M.',
+  'p.m.',
+  'AM',
+  'am',
+  'PM',
+  'pm',
+  'Y,YYY',
+  'YYYY',
+  'YYY',
+  'YY',
+  'Y',
+  'IYYY',
+  'IYY',
+  'IY',
+  'I',
+  'MONTH',
+  'Month',
+  'month',
+  'MON',
+  'Mon',
+  'mon',
+  'MM',
+  'DAY',
+  'Day',
+  'day',
+  'DY',
+  'Dy',
+  'dy',
+  'DDD',
+  'DD',
+  'D',
+  'ID',
+  'IDDD',
+  'WW',
+  'W',
+  'IW',
+  'CC',
+  'J',
+  'Q',
+  'TZH',
+  'TZM',
+  'TZ',
+  'tz',
+  'OF',
 ].sort((a, b) => b.length - a.length);
 
 /** to_char(timestamp|timestamptz, text): the DCH patterns of the manual's table 9.27, FM and TH not included except FM. */
@@ -569,16 +618,12 @@ export function toCharTimestamp(ts: bigint, format: string, withTz: boolean, zon
   return out;
 }
 
-/** tzdata abbreviations: Intl's short names where they are letters, else PostgreSQL's numeric form (+05). */
+/** tzdata abbreviations where ICU has them, else PostgreSQL's numeric form (+05, +0530). */
 function zoneAbbreviationPg(ts: bigint, zone: string, offset: number): string {
-  const secs = Number(ts / 1000000n);
-  const name = zoneAbbreviation(zone, secs);
-  if (/^[A-Za-z]+$/.test(name) && !name.startsWith('GMT')) return name;
-  if (offset === 0 && name === 'GMT') return 'GMT';
+  const name = zoneAbbreviation(zone, Number(ts / 1000000n));
+  if (name !== undefined) return name;
   const a = Math.abs(offset);
   const h = Math.floor(a / 3600);
   const m = Math.floor((a % 3600) / 60);
   return (offset < 0 ? '-' : '+') + String(h).padStart(2, '0') + (m !== 0 ? String(m).padStart(2, '0') : '');
 }
-
-export { TIMESTAMP_NEG_INFINITY };

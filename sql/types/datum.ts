@@ -52,5 +52,4 @@ export interface TypeContext {
 export const TIMESTAMP_INFINITY = 9223372036854775807n + 946684800000000n;
 export const TIMESTAMP_NEG_INFINITY = -9223372036854775808n + 946684800000000n;
 
-export const isInterval = (v: unknown): v is Interval =>
-  typeof v === 'object' && v !== null && !Buffer.isBuffer(v) && typeof (v as { micros?: unknown }).micros === 'bigint';
+export const isInterval = (v: unknown): v is Interval => typeof v === 'object' && v !== null && !Buffer.isBuffer(v) && typeof (v as { micros?: unknown }).micros === 'bigint';

@@ -12,7 +12,7 @@ import { age } from './datetimeMath.ts';
 import { checkTimestampRange, toLocal, fromLocal } from './datetime.ts';
 import { daysFromCivil, daysInMonth, USECS_PER_DAY, MIN_DATE_DAYS, END_DATE_DAYS } from './calendar.ts';
 import { dateTrunc, dateTruncInterval, extractDate, extractInterval, toCharTimestamp } from './datetimeFunctions.ts';
-import { floatPower, formatFloat } from './float.ts';
+import { floatPower } from './float.ts';
 import { intOutOfRange, int32Op, int64Op, roundHalfEven } from './int.ts';
 import { justifyDays, justifyHours, justifyInterval } from './interval.ts';
 import { Jsonb, jsonbArrayLength, jsonbAsText, jsonbExtractPath, jsonbTypeof, JsonObject, type JsonValue } from './jsonb.ts';
@@ -117,13 +117,7 @@ def('replace', [O.text, O.text, O.text], O.text, ([s, from, to]) => (str(from) =
 
 /** A value's text for concat(): its cast to text (booleans print as true/false... as their output, like concat does). */
 const concatText = (v: Datum, t: SqlType, ctx: TypeContext): string => (t.oid === O.bool ? (v ? 't' : 'f') : (castDatum(v, t, typeByOid(O.text), ctx, true) as string));
-def(
-  'concat',
-  [],
-  O.text,
-  (args, ctx, types) => args.map((v, i) => (v === null ? '' : concatText(v, types[i]!, ctx))).join(''),
-  { strict: false, variadic: ANY },
-);
+def('concat', [], O.text, (args, ctx, types) => args.map((v, i) => (v === null ? '' : concatText(v, types[i]!, ctx))).join(''), { strict: false, variadic: ANY });
 def(
   'concat_ws',
   [O.text],
@@ -180,7 +174,11 @@ def('initcap', [O.text], O.text, ([s]) => {
   return out;
 });
 def('md5', [O.text], O.text, ([s]) => createHash('md5').update(str(s), 'utf8').digest('hex'));
-def('md5', [O.bytea], O.text, ([b]) => createHash('md5').update(b as Buffer).digest('hex'));
+def('md5', [O.bytea], O.text, ([b]) =>
+  createHash('md5')
+    .update(b as Buffer)
+    .digest('hex'),
+);
 def('ascii', [O.text], O.int4, ([s]) => (str(s).length === 0 ? 0 : str(s).codePointAt(0)!));
 def('chr', [O.int4], O.text, ([n]) => {
   const c = int(n);
@@ -192,7 +190,6 @@ def('chr', [O.int4], O.text, ([n]) => {
 // ---------------------------------------------------------------------------
 // Numbers
 
-const NUMS = [O.int2, O.int4, O.int8, O.float4, O.float8, O.numeric];
 def('abs', [O.int2], O.int2, ([v]) => {
   if (int(v) === -32768) throw intOutOfRange(2);
   return Math.abs(int(v));
@@ -209,7 +206,6 @@ def('abs', [O.int8], O.int8, ([v]) => {
 def('abs', [O.float4], O.float4, ([v]) => Math.abs(int(v)));
 def('abs', [O.float8], O.float8, ([v]) => Math.abs(int(v)));
 def('abs', [O.numeric], O.numeric, ([v]) => num(v).abs());
-void NUMS;
 
 def('round', [O.float8], O.float8, ([v]) => roundHalfEven(int(v)));
 def('round', [O.numeric], O.numeric, ([v]) => num(v).round(0));
@@ -326,7 +322,9 @@ function makeTimestampLocal(y: number, m: number, d: number, h: number, mi: numb
   const micros = BigInt(Math.round(((h * 60 + mi) * 60 + s) * 1e6));
   return checkTimestampRange(BigInt(days) * USECS_PER_DAY + micros);
 }
-def('make_timestamp', [O.int4, O.int4, O.int4, O.int4, O.int4, O.float8], O.timestamp, ([y, m, d, h, mi, s]) => makeTimestampLocal(int(y), int(m), int(d), int(h), int(mi), int(s)));
+def('make_timestamp', [O.int4, O.int4, O.int4, O.int4, O.int4, O.float8], O.timestamp, ([y, m, d, h, mi, s]) =>
+  makeTimestampLocal(int(y), int(m), int(d), int(h), int(mi), int(s)),
+);
 def('make_timestamptz', [O.int4, O.int4, O.int4, O.int4, O.int4, O.float8], O.timestamptz, ([y, m, d, h, mi, s], ctx) =>
   fromLocal(makeTimestampLocal(int(y), int(m), int(d), int(h), int(mi), int(s)), ctx.timeZone),
 );
@@ -346,20 +344,16 @@ def('jsonb_extract_path_text', [O.jsonb], O.text, ([j, ...path]) => (path.some((
   variadic: O.text,
 });
 def('to_jsonb', [ANY], O.jsonb, ([v], ctx, types) => new Jsonb(toJsonValue(v!, types[0]!, ctx)));
-def(
-  'jsonb_build_array',
-  [],
-  O.jsonb,
-  (args, ctx, types) => new Jsonb(args.map((v, i) => (v === null ? null : toJsonValue(v, types[i]!, ctx)))),
-  { strict: false, variadic: ANY },
-);
+def('jsonb_build_array', [], O.jsonb, (args, ctx, types) => new Jsonb(args.map((v, i) => (v === null ? null : toJsonValue(v, types[i]!, ctx)))), { strict: false, variadic: ANY });
 def(
   'jsonb_build_object',
   [],
   O.jsonb,
   (args, ctx, types) => {
     if (args.length % 2 !== 0) {
-      throw new SqlError('22023', 'argument list must have even number of elements', { hint: 'The arguments of jsonb_build_object() must consist of alternating keys and values.' });
+      throw new SqlError('22023', 'argument list must have even number of elements', {
+        hint: 'The arguments of jsonb_build_object() must consist of alternating keys and values.',
+      });
     }
     const entries: Array<[string, JsonValue]> = [];
     for (let i = 0; i < args.length; i += 2) {
@@ -378,15 +372,21 @@ def(
 // System information
 
 def('pg_typeof', [ANY], O.text, (_a, _ctx, types) => formatTypeName(types[0]!), { strict: false });
-def('format_type', [O.int4, O.int4], O.text, ([oid, typmod]) => {
-  if (oid === null) return null;
-  try {
-    return formatType(int(oid), typmod === null ? -1 : int(typmod));
-  } catch {
-    // Unknown OIDs print as ??? in format_type.
-    return '???';
-  }
-}, { strict: false });
+def(
+  'format_type',
+  [O.int4, O.int4],
+  O.text,
+  ([oid, typmod]) => {
+    if (oid === null) return null;
+    try {
+      return formatType(int(oid), typmod === null ? -1 : int(typmod));
+    } catch {
+      // Unknown OIDs print as ??? in format_type.
+      return '???';
+    }
+  },
+  { strict: false },
+);
 
 /** pg_typeof returns regtype; its text form is format_type_be. */
 const formatTypeName = (t: SqlType): string => typeDisplayName(t.oid);
@@ -429,5 +429,3 @@ export function lookupFunction(name: string, args: SqlType[]): ResolvedFunction 
 
 /** Used by tests: a function name is known. */
 export const hasFunction = (name: string): boolean => table.has(name.toLowerCase());
-
-export { formatFloat };

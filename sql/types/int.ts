@@ -116,7 +116,7 @@ export function int32Op(op: string, a: number, b: number, width: 2 | 4): number 
     case '%':
       if (b === 0) throw divisionByZero();
       if (b === -1) return 0;
-      return a % b | 0;
+      return (a % b) | 0;
     default:
       throw new Error(`no integer operator ${op}`);
   }

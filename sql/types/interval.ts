@@ -320,7 +320,6 @@ function decodeInterval(s: string): Acc {
     pendingUnit = undefined;
   }
   if (pendingUnit !== undefined && !(pendingUnit === 'd' && seen.has('time'))) throw new BadInterval();
-  seen = new Set();
   if (ago) {
     acc.years = -acc.years;
     acc.months = -acc.months;

@@ -39,7 +39,7 @@ export function divRound(a: bigint, b: bigint): bigint {
   const q = a / b;
   const r = a - q * b;
   if (r === 0n) return q;
-  if (2n * abs(r) >= abs(b)) return (a < 0n) !== (b < 0n) ? q - 1n : q + 1n;
+  if (2n * abs(r) >= abs(b)) return a < 0n !== b < 0n ? q - 1n : q + 1n;
   return q;
 }
 
@@ -73,7 +73,13 @@ export class Numeric {
     if (Number.isNaN(v)) return Numeric.NaN;
     if (v === Infinity) return Numeric.Infinity;
     if (v === -Infinity) return Numeric.NegativeInfinity;
-    return Numeric.parse(v.toPrecision(significantDigits))!;
+    // %g drops trailing zeros of the fraction: 0.1 -> '0.1', not '0.100000000000000'.
+    let text = v.toPrecision(significantDigits);
+    const e = text.indexOf('e');
+    let mant = e < 0 ? text : text.slice(0, e);
+    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
+    text = e < 0 ? mant : mant + text.slice(e);
+    return Numeric.parse(text)!;
   }
 
   /** numeric_in's syntax; undefined when the text is not a number. */
@@ -391,18 +397,15 @@ export class Numeric {
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
-/** Integer square root (floor). */
+/** Integer square root (floor): Newton's iteration from above, which decreases monotonically to the root. */
 export function isqrt(n: bigint): bigint {
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
-  // Newton steps from a float estimate; exact for any size.
+  const bits = n.toString(16).length * 4;
+  let x = 1n << BigInt((bits >> 1) + 1);
   for (;;) {
     const y = (x + n / x) >> 1n;
-    if (y >= x) {
-      if (x * x > n) x -= 1n;
-      else if ((x + 1n) * (x + 1n) <= n) x += 1n;
-      else return x;
-    } else x = y;
+    if (y >= x) return x;
+    x = y;
   }
 }
 

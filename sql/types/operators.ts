@@ -7,14 +7,23 @@
 import { SqlError } from '../errors.ts';
 import { compareOid } from './compare.ts';
 import type { Datum, Interval, TypeContext } from './datum.ts';
-import { dateAddDays, dateDiff, timePlusInterval, timestampDiff, timestampMinusInterval, timestampPlusInterval, timestamptzMinusInterval, timestamptzPlusInterval } from './datetimeMath.ts';
+import {
+  dateAddDays,
+  dateDiff,
+  timePlusInterval,
+  timestampDiff,
+  timestampMinusInterval,
+  timestampPlusInterval,
+  timestamptzMinusInterval,
+  timestamptzPlusInterval,
+} from './datetimeMath.ts';
 import { checkTimestampRange, fromLocal } from './datetime.ts';
 import { TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY } from './datum.ts';
 import { USECS_PER_DAY } from './calendar.ts';
 import { compareFloat, floatOp, floatPower } from './float.ts';
-import { checkInt32, checkInt64, int32Op, int64Op, intOutOfRange } from './int.ts';
+import { checkInt32, checkInt64, int32Op, int64Op } from './int.ts';
 import { addInterval, divInterval, mulInterval, negateInterval, subInterval } from './interval.ts';
-import { output } from './io.ts';
+import { castDatum } from './cast.ts';
 import { Jsonb, jsonbAsText, jsonbConcat, jsonbContains, jsonbDeleteKey, jsonbElement, jsonbExists, jsonbField, JsonObject } from './jsonb.ts';
 import { likeMatch, regexMatch } from './like.ts';
 import { Numeric } from './numeric.ts';
@@ -68,7 +77,25 @@ function defComparisons(left: number, right: number, cmp: (a: Datum, b: Datum, c
   for (const [op, test] of COMPARISONS) def(op, left, right, O.bool, (a, b, ctx) => test(cmp(a, b, ctx)));
 }
 
-for (const t of [O.bool, O.text, O.bpchar, O.bytea, O.date, O.time, O.timestamp, O.timestamptz, O.interval, O.numeric, O.uuid, O.jsonb, O.float4, O.float8, O.int2, O.int4, O.int8]) {
+for (const t of [
+  O.bool,
+  O.text,
+  O.bpchar,
+  O.bytea,
+  O.date,
+  O.time,
+  O.timestamp,
+  O.timestamptz,
+  O.interval,
+  O.numeric,
+  O.uuid,
+  O.jsonb,
+  O.float4,
+  O.float8,
+  O.int2,
+  O.int4,
+  O.int8,
+]) {
   defComparisons(t, t, (a, b) => compareOid(t, a, b));
 }
 
@@ -268,12 +295,12 @@ export function lookupOperator(op: string, left: SqlType | null, right: SqlType)
   const leftArg = argType(e.args[0]!, left);
   const rightArg = argType(e.args[1]!, right);
   let fn = e.fn;
-  if (e.args[0] === ANY) fn = (a, b, ctx) => output(leftArg, a, ctx) + (b as string);
-  else if (e.args[1] === ANY) fn = (a, b, ctx) => (a as string) + output(rightArg, b, ctx);
+  // textanycat / anytextcat are SQL functions doing $1::text || $2 (so booleans read 'true').
+  const text = typeByOid(O.text);
+  if (e.args[0] === ANY) fn = (a, b, ctx) => (castDatum(a, leftArg, text, ctx, true) as string) + (b as string);
+  else if (e.args[1] === ANY) fn = (a, b, ctx) => (a as string) + (castDatum(b, rightArg, text, ctx, true) as string);
   return { result: typeByOid(e.result), fn, leftArg, rightArg };
 }
 
 /** For tests and the planner: is there any operator of this name? */
 export const hasOperator = (op: string): boolean => table.has(canonical(op)) || table.has('prefix:' + canonical(op));
-
-export { intOutOfRange };

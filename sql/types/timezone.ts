@@ -11,7 +11,24 @@ const formatters = new Map<string, Intl.DateTimeFormat | null>();
 /** Per zone: offset (seconds east) per hour bucket, where the whole hour has one offset. */
 const hourCache = new Map<string, Map<number, number>>();
 
-const UTC_NAMES = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt', 'z', 'zulu', 'uct', 'etc/uct', 'universal', 'etc/universal', 'etc/zulu', 'greenwich', 'etc/greenwich', 'gmt0', 'etc/gmt0', 'ut']);
+const UTC_NAMES = new Set([
+  'utc',
+  'etc/utc',
+  'gmt',
+  'etc/gmt',
+  'z',
+  'zulu',
+  'uct',
+  'etc/uct',
+  'universal',
+  'etc/universal',
+  'etc/zulu',
+  'greenwich',
+  'etc/greenwich',
+  'gmt0',
+  'etc/gmt0',
+  'ut',
+]);
 
 export const isUtcZone = (zone: string): boolean => UTC_NAMES.has(zone.toLowerCase());
 
@@ -128,10 +145,29 @@ export function localToUtc(zone: string, localSeconds: number): number {
   return Math.max(beforeTime, afterTime);
 }
 
-/** The zone's abbreviation at an instant (for to_char TZ); Intl's short name. */
-export function zoneAbbreviation(zone: string, utcSeconds: number): string {
+const abbrevFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function shortName(zone: string, locale: string, utcSeconds: number): string {
+  const key = locale + ' ' + zone;
+  let f = abbrevFormatters.get(key);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' });
+    abbrevFormatters.set(key, f);
+  }
+  return f.formatToParts(utcSeconds * 1000).find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+/**
+ * The zone's abbreviation at an instant (to_char TZ): ICU has tzdata's
+ * letters for American zones in en-US and for European ones in en-GB;
+ * elsewhere it only has 'GMT+9', so undefined is returned and the caller
+ * prints the offset.
+ */
+export function zoneAbbreviation(zone: string, utcSeconds: number): string | undefined {
   if (isUtcZone(zone)) return 'UTC';
-  const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
-  const part = f.formatToParts(utcSeconds * 1000).find((p) => p.type === 'timeZoneName');
-  return part?.value ?? zone;
+  for (const locale of ['en-US', 'en-GB']) {
+    const name = shortName(zone, locale, utcSeconds);
+    if (/^[A-Z]+$/.test(name)) return name;
+  }
+  return undefined;
 }

@@ -12,7 +12,6 @@ import { output } from './io.ts';
 import { Jsonb, parseJsonb, type JsonValue } from './jsonb.ts';
 import { Numeric } from './numeric.ts';
 import { TypeOid, type SqlType } from './oids.ts';
-import { bpcharTrim } from './text.ts';
 
 /** EncodeDateTime with XSD: 'T' separator, offsets always with minutes. */
 function xsdTimestamp(ts: bigint, offset: number | undefined): string {
@@ -71,5 +70,3 @@ export function toJsonValue(v: Datum, type: SqlType, ctx: TypeContext): JsonValu
       return output(type, v, ctx);
   }
 }
-
-export { bpcharTrim };
