@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { postmaster } from './actors/postmaster.ts';
-import type { ClusterEvent, PMState, PostmasterMsg } from './actors/postmaster.ts';
+import type { ClusterEvent, ListenInfo, PMState, PostmasterMsg } from './actors/postmaster.ts';
 export type { ClusterEvent } from './actors/postmaster.ts';
 import type { BackgroundWorkerSpec } from './actors/bgworker.ts';
 import { ActorNode } from './supervision/actorNode.ts';
@@ -22,6 +22,7 @@ import { StorageEngine } from './storage/engine.ts';
 import { backend } from './actors/backend.ts';
 import { Session } from './session.ts';
 import { closeSqlProcesses } from './sql/sqlProcess.ts';
+import { readRoles } from './utils/authid.ts';
 import { setLogSink } from './utils/elog.ts';
 import { defaultSettings, normalizeSetting, parseConfFile } from './utils/guc.ts';
 
@@ -34,8 +35,13 @@ export interface ClusterOptions {
   redisUrl?: string;
   /** Prefix of every Redis key of this cluster (default `ag:`). */
   keyPrefix?: string;
-  /** Client connections over the wire protocol are not available yet: only `false` is accepted. */
-  listen?: false;
+  /**
+   * Client connections over the wire protocol: TCP on `host` (default: the
+   * listen_addresses setting, 'localhost') and `port` (default: the port
+   * setting; 0 = any free port), plus the unix socket DIR/.s.PGSQL.<port>.
+   * `false` or left out: no sockets (embedded sessions only).
+   */
+  listen?: { port?: number; host?: string } | false;
   /** Settings that win over actorgres.conf (PostgreSQL names, e.g. { log_min_messages: 'log' }). */
   settings?: Record<string, string | number | boolean>;
   backgroundWorkers?: BackgroundWorkerSpec[];
@@ -58,6 +64,10 @@ export interface ClusterStatus {
   state: PMState;
   pid: number;
   redis: string;
+  /** Where clients connect, or null when the cluster does not listen. */
+  listen: ListenInfo | null;
+  /** Client connections (network sessions), authenticating or running. */
+  connections: number;
   workers: Array<{ node: number; pid: number; ready: boolean; load: number }>;
   bgworkers: string[];
 }
@@ -104,6 +114,10 @@ export class Cluster {
     events: Subject<ClusterEvent>,
     private readonly directory: Directory,
     exited: Promise<ExitReason>,
+    /** Where clients connect (null: not listening). */
+    readonly listening: ListenInfo | null,
+    /** The bootstrap superuser, the user of connectionString. */
+    private readonly superuser: string,
   ) {
     this.events = events.asObservable();
     this.stopped = exited.then(async (exit) => {
@@ -111,6 +125,20 @@ export class Cluster {
       await closeSqlProcesses(dataDir); // the engine of 'local' sessions
       return exit.kind === 'crash' ? `postmaster crashed: ${describeExit(exit)}` : directory.stopReason;
     });
+  }
+
+  /**
+   * A node-postgres connection string for this cluster's superuser and the
+   * `postgres` database (postgresql://user@127.0.0.1:PORT/postgres); over
+   * the unix socket when there is no TCP address. Throws when not listening.
+   */
+  get connectionString(): string {
+    const l = this.listening;
+    if (!l) throw new Error('the cluster does not listen for client connections (start it with listen: { port })');
+    const user = encodeURIComponent(this.superuser);
+    const host = l.addresses[0];
+    if (host !== undefined) return `postgresql://${user}@${host.includes(':') ? `[${host}]` : host}:${l.port}/postgres`;
+    return `postgresql://${user}@/postgres?host=${encodeURIComponent(l.socketDir ?? this.dataDir)}&port=${l.port}`;
   }
 
   async status(): Promise<ClusterStatus> {
@@ -200,8 +228,9 @@ export class Cluster {
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
-  if (opts.listen !== undefined && opts.listen !== false) {
-    throw new Error('listening for client connections (the wire protocol) is not available yet: pass listen: false or leave it out');
+  const listen = opts.listen === undefined || opts.listen === false ? null : opts.listen;
+  if (listen && listen.port !== undefined && (!Number.isInteger(listen.port) || listen.port < 0 || listen.port > 65535)) {
+    throw new RangeError(`listen.port must be an integer from 0 to 65535, got ${listen.port}`);
   }
   if (opts.log) setLogSink(opts.log);
   const dataDir = checkDataDirectory(opts.dataDir);
@@ -234,6 +263,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       bgworkers,
       events,
       recoveryProgressLog: opts.recoveryProgressLog ?? true,
+      listen: listen ? { ...(listen.port !== undefined ? { port: listen.port } : {}), ...(listen.host !== undefined ? { host: listen.host } : {}) } : null,
     },
     { role: 'postmaster', name: 'postmaster', restarts: 0 },
   );
@@ -241,13 +271,15 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   // The first ask is handled after the postmaster's start-up: it answers once the cluster runs.
   const ready = node.ask(pm, { type: 'status' }, 10 * 60_000);
   const outcome = await Promise.race([ready.then(() => null), exited]);
-  if (outcome) {
+  const status = outcome ? null : ((await ready) as unknown as ClusterStatus);
+  if (outcome || !status) {
     await node.close(1000);
-    throw outcome.kind === 'crash'
+    throw outcome?.kind === 'crash'
       ? Object.assign(new Error(outcome.error.message), { name: outcome.error.name })
-      : new Error(`the postmaster ended during start-up (${describeExit(outcome)})`);
+      : new Error(`the postmaster ended during start-up (${outcome ? describeExit(outcome) : 'no status'})`);
   }
-  return new Cluster(dataDir, settings['redis_url'] ?? '', settings['redis_key_prefix'] ?? 'ag:', node, pm, events, directory, exited);
+  const superuser = readRoles(dataDir).find((r) => r.rolsuper)?.rolname ?? process.env['USER'] ?? 'postgres';
+  return new Cluster(dataDir, settings['redis_url'] ?? '', settings['redis_key_prefix'] ?? 'ag:', node, pm, events, directory, exited, status.listen, superuser);
 }
 
 /**

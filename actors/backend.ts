@@ -1,44 +1,44 @@
 /*
  * Backend (PostgreSQL's backend process, postgres.c's PostgresMain loop):
  * one actor per session. It runs the session's statements (sql/session.ts)
- * and answers each query with its results already in PostgreSQL's text
- * format, the form the wire protocol sends and node-postgres parses.
+ * with results in PostgreSQL's text format, the form the wire protocol sends
+ * and node-postgres parses.
  *
- * Lifecycle: spawned by the postmaster on the least loaded worker for each
- * cluster.connect() (or in the embedding process for placement 'local'), as a
- * temporary actor: it is never restarted. Normal end: the session closes
- * (`terminate` message or signal): its open transaction is rolled back. If
- * its worker process dies, only the sessions on that worker end; the
- * transaction it had open is never committed.
+ * Two kinds of session run through this same code:
+ *  - a network session: spawned by the postmaster (backendList.ts) on the
+ *    least loaded worker together with the client's socket, which this actor
+ *    then owns. protocol/connection.ts reads the socket and drives the engine
+ *    of backendConnection.ts; statements run from the socket's events, so
+ *    the mailbox stays free for interrupts: `cancel`, `terminate` and
+ *    `shutdown` signals reach the actor while a statement runs, as
+ *    PostgreSQL's signals reach a backend.
+ *  - an embedded session (cluster.connect()): spawned by the postmaster on
+ *    the least loaded worker, or in the embedding process for placement
+ *    'local'; each `query` message runs one query string.
+ *
+ * Lifecycle: a temporary actor, never restarted. Normal end: the client
+ * disconnects or sends Terminate (network), or `terminate` (embedded); its
+ * open transaction is rolled back. Emergency end: a `terminate` signal or a
+ * fast shutdown sends the client FATAL 57P01 first. If its worker process
+ * dies, the kernel closes its socket and only the sessions on that worker
+ * end; the transaction it had open is never committed.
  */
+import { Socket } from 'node:net';
+import { Connection, socketDuplex } from '../protocol/connection.ts';
 import type { ActorBehavior } from '../supervision/actorNode.ts';
 import type { Json, JsonObject } from '../supervision/types.ts';
-import type { SqlError } from '../sql/errors.ts';
+import type { RefData, Signal } from '../supervision/wire.ts';
 import { SqlSession, toSqlError } from '../sql/session.ts';
-import type { StatementResult } from '../sql/session.ts';
 import { sqlProcess } from '../sql/sqlProcess.ts';
-import { output } from '../sql/types/index.ts';
-import type { TypeContext } from '../sql/types/index.ts';
+import { BackendConnectionEngine, toWireError, toWireResult } from './backendConnection.ts';
+import type { WireError, WireResult } from './backendConnection.ts';
+import type { SlotReply } from './backendList.ts';
+import { decodeRoles } from '../utils/authid.ts';
 
-export type BackendMsg = { op: 'query'; sql: string; params: Array<string | null> } | { op: 'terminate' };
+export { toWireError, toWireResult };
+export type { WireError, WireResult };
 
-/** A statement's result as it crosses processes: values in text format (null for SQL NULL). */
-export interface WireResult {
-  command: string;
-  rowCount: number | null;
-  fields: Array<{ name: string; typeOid: number; typmod: number }> | null;
-  rows: Array<Array<string | null>> | null;
-  notices: Array<{ severity: string; sqlstate: string; message: string; detail?: string; hint?: string }>;
-}
-
-export interface WireError {
-  severity: string;
-  sqlstate: string;
-  message: string;
-  detail?: string;
-  hint?: string;
-  position?: number;
-}
+export type BackendMsg = { op: 'query'; sql: string; params: Array<string | null> } | { op: 'terminate' } | { op: 'closed' };
 
 export interface QueryReply {
   results: WireResult[];
@@ -46,36 +46,54 @@ export interface QueryReply {
   status: 'I' | 'T' | 'E';
 }
 
-interface State {
-  session: SqlSession;
-}
+type State = { kind: 'embedded'; session: SqlSession } | { kind: 'network'; connection: Connection };
 
-export function toWireResult(r: StatementResult, ctx: TypeContext): WireResult {
-  const fields = r.fields;
-  return {
-    command: r.command,
-    rowCount: r.rowCount,
-    fields: fields ? fields.map((f) => ({ name: f.name, typeOid: f.type.oid, typmod: f.type.typmod })) : null,
-    rows: r.rows && fields ? r.rows.map((row) => row.map((v, i) => (v === null ? null : output(fields[i]!.type, v, ctx)))) : null,
-    notices: r.notices.map((n) => ({ ...n })),
-  };
-}
-
-export function toWireError(e: SqlError): WireError {
-  return { severity: e.severity, sqlstate: e.sqlstate, message: e.message, ...e.fields };
-}
+/** How long a new session waits for the postmaster's answer about a connection slot. */
+const SLOT_TIMEOUT_MS = 10_000;
 
 export const backend: ActorBehavior<State, BackendMsg, Json> = {
-  async init(args: JsonObject) {
-    const proc = await sqlProcess({
-      dataDir: String(args['dataDir']),
-      redisAddress: String(args['redisAddress']),
-      keyPrefix: String(args['keyPrefix']),
-      name: `actorgres:backends:${process.pid}`,
-    });
-    return { session: new SqlSession(proc, String(args['user']), String(args['database'])) };
+  async init(args: JsonObject, ctx) {
+    const socket = ctx.handle;
+    try {
+      const proc = await sqlProcess({
+        dataDir: String(args['dataDir']),
+        redisAddress: String(args['redisAddress']),
+        keyPrefix: String(args['keyPrefix']),
+        name: `actorgres:backends:${process.pid}`,
+      });
+      if (socket === undefined) return { kind: 'embedded', session: new SqlSession(proc, String(args['user']), String(args['database'])) };
+      if (!(socket instanceof Socket)) throw new Error('a backend was handed something that is not a socket');
+      const node = ctx.node;
+      const self = ctx.self;
+      const postmaster = refOf(args['postmaster']);
+      const processId = Number(args['processId']);
+      const engine = new BackendConnectionEngine({
+        proc,
+        hba: String(args['hba']),
+        roles: decodeRoles(args['roles']),
+        claimSlot: async (superuser) => (await node.ask(postmaster, { type: 'backend-slot', processId, superuser }, SLOT_TIMEOUT_MS)) as unknown as SlotReply,
+      });
+      const connection = new Connection(socketDuplex(socket), engine, {
+        processId,
+        secretKey: Number(args['secretKey']),
+        local: args['local'] === true,
+        ...(socket.remoteAddress === undefined ? {} : { remoteAddress: socket.remoteAddress }),
+        authenticationTimeoutMs: Number(args['authenticationTimeoutMs']),
+        onCancelRequest: (pid, key) => node.tell(postmaster, { type: 'cancel-request', processId: pid, secretKey: key }),
+        onClosed: () => node.tell(self, { op: 'closed' }),
+      });
+      return { kind: 'network', connection };
+    } catch (err) {
+      if (socket && 'destroy' in socket) socket.destroy(); // the client sees its connection end
+      throw err;
+    }
   },
   async receive(state, msg, ctx) {
+    if (msg.op === 'closed') {
+      ctx.stopSelf();
+      return state;
+    }
+    if (state.kind === 'network') throw new Error(`a network backend got a ${msg.op} message`);
     if (msg.op === 'terminate') {
       await state.session.close();
       if (ctx.asked) ctx.reply(true);
@@ -93,7 +111,35 @@ export const backend: ActorBehavior<State, BackendMsg, Json> = {
     ctx.reply(reply as unknown as Json);
     return state;
   },
+  async onSignal(state, signal: Signal, ctx) {
+    switch (signal.type) {
+      case 'cancel':
+        if (state.kind === 'network') state.connection.cancel(signal.processId, signal.secretKey);
+        break;
+      case 'terminate':
+        if (state.kind === 'network') await state.connection.terminate();
+        ctx.stopSelf();
+        break;
+      case 'shutdown':
+        // smart: the session goes on until its client leaves; fast: FATAL 57P01 now.
+        if (signal.mode !== 'smart') {
+          if (state.kind === 'network') await state.connection.terminate();
+          ctx.stopSelf();
+        }
+        break;
+      case 'reload':
+        break;
+    }
+    return state;
+  },
   async terminate(state) {
-    await state.session.close();
+    if (state.kind === 'network') await state.connection.terminate();
+    else await state.session.close();
   },
 };
+
+function refOf(v: Json | undefined): RefData {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof v['node'] !== 'number' || typeof v['path'] !== 'string')
+    throw new Error("a backend was started without the postmaster's reference");
+  return { node: v['node'], path: v['path'] };
+}

@@ -48,6 +48,15 @@ import { intSetting, boolSetting, parseConfFile, resolveWorkers, settingContext 
 import { confPath } from '../utils/dataDir.ts';
 import { createPidFile, redactRedisAddress, removePidFile, updatePidFile } from '../utils/pidFile.ts';
 import type { PidFileData, PidStatus } from '../utils/pidFile.ts';
+import { openListeners } from '../protocol/listen.ts';
+import type { Listeners } from '../protocol/listen.ts';
+import { parseHba } from '../protocol/hba.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readRoles } from '../utils/authid.ts';
+import type { Role } from '../utils/authid.ts';
+import { BackendList } from './backendList.ts';
+import type { Refusal } from './backendList.ts';
 import { bgworkerChildSpec } from './bgworker.ts';
 import type { BackgroundWorkerSpec } from './bgworker.ts';
 import { shmem } from './shmem.ts';
@@ -110,6 +119,10 @@ export type PostmasterMsg =
   | { type: 'pool-gave-up'; why: string }
   | { type: 'status' }
   | { type: 'checkpoint' }
+  /** A network session authenticated and asks for one of max_connections' slots; replies with a SlotReply. */
+  | { type: 'backend-slot'; processId: number; superuser: boolean }
+  /** A CancelRequest arrived on some connection: route it to the backend with that key. */
+  | { type: 'cancel-request'; processId: number; secretKey: number }
   /** A new session: start a backend actor on the least loaded worker (BackendStartup); replies with its RefData. */
   | { type: 'spawn-backend'; user: string; database: string }
   /** Internal: one attempt to bring shared memory back during the crash-restart cycle. */
@@ -127,6 +140,19 @@ export interface PostmasterArgs {
   events: Subject<ClusterEvent>;
   /** Log redo progress every 10% (off when someone draws it from the `recovery` events instead). */
   recoveryProgressLog: boolean;
+  /**
+   * Client connections: TCP on `host` (default: listen_addresses) and `port`
+   * (default: the port setting; 0 = a free one), and the unix socket
+   * DIR/.s.PGSQL.<port>. null: no sockets (embedded sessions only).
+   */
+  listen: { port?: number; host?: string } | null;
+}
+
+/** Where the postmaster listens, as the status reply and cluster.connectionString report it. */
+export interface ListenInfo {
+  port: number;
+  addresses: string[];
+  socketDir: string | null;
 }
 
 interface State {
@@ -157,6 +183,11 @@ interface State {
   crashRestarts: number[];
   /** While in CrashRestart: why, when to give up, and how many attempts so far. */
   recovery: { why: string; deadline: number; attempts: number } | null;
+  listeners: Listeners | null;
+  /** Client connections and their backends. */
+  backends: BackendList;
+  /** hba.conf's text and pg_authid's roles, read at start and on reload; every new backend gets them. */
+  auth: { hba: string; roles: Role[] };
 }
 
 type Ctx = ActorContext<PostmasterMsg, Json>;
@@ -201,6 +232,27 @@ export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArg
       backendsStarted: 0,
       crashRestarts: [],
       recovery: null,
+      listeners: null,
+      // Its callbacks read the state once it exists (they run after init's first await).
+      backends: new BackendList({
+        node: ctx.node,
+        pool: () => state.pool,
+        refusal: () => refusalOf(state),
+        limits: () => ({
+          maxConnections: intSetting(state.settings, 'max_connections'),
+          reserved: intSetting(state.settings, 'superuser_reserved_connections'),
+          authenticationTimeoutMs: intSetting(state.settings, 'authentication_timeout') * 1000,
+        }),
+        spawnArgs: () => ({
+          dataDir: state.args.dataDir,
+          redisAddress: state.redisAddress,
+          keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:',
+          postmaster: { node: state.self.node, path: state.self.path },
+          hba: state.auth.hba,
+          roles: state.auth.roles as unknown as Json,
+        }),
+      }),
+      auth: loadAuth(args.dataDir),
     };
     supervision.subscribe((e) => {
       if (e.type === 'escalated') {
@@ -213,6 +265,9 @@ export const postmaster: ActorBehavior<State, PostmasterMsg, Json, PostmasterArg
     setState(state, PMState.Startup);
     createPidFile(state.pid);
     try {
+      // Sockets first, as PostgreSQL binds them before recovery: a taken port fails the start at once,
+      // and a client that connects before the cluster is ready gets 57P03 "the database system is starting up".
+      await startListening(state);
       await startSharedMemory(state);
       startPool(state, ctx);
       await state.pool!.start();
@@ -268,12 +323,24 @@ async function handle(state: State, msg: PostmasterMsg, ctx: Ctx): Promise<void>
       ctx.reply(true);
       break;
     }
+    case 'backend-slot':
+      ctx.reply(state.backends.claimSlot(msg.processId, msg.superuser));
+      break;
+    case 'cancel-request':
+      state.backends.cancel(msg.processId, msg.secretKey);
+      break;
     case 'spawn-backend': {
       if (state.pm !== PMState.Run) throw new Error(`the database system is not accepting connections (postmaster state ${state.pm})`);
       const w = await state.pool!.leastLoaded();
       const n = ++state.backendsStarted;
       const path = `backend:${n}#${n}`;
-      const args = { dataDir: state.args.dataDir, redisAddress: state.redisAddress, keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:', user: msg.user, database: msg.database };
+      const args = {
+        dataDir: state.args.dataDir,
+        redisAddress: state.redisAddress,
+        keyPrefix: state.settings['redis_key_prefix'] ?? 'ag:',
+        user: msg.user,
+        database: msg.database,
+      };
       await state.node.control(w.id, { op: 'spawn', kind: 'backend', path, args, meta: { role: 'backend', name: `backend ${n}`, restarts: 0 } }, SHMEM_TIMEOUT_MS);
       ctx.reply({ node: w.id, path });
       break;
@@ -351,8 +418,12 @@ function isUp(state: State): boolean {
 }
 
 function statusOf(state: State): Json {
+  const l = state.listeners;
+  const listen: ListenInfo | null = l ? { port: l.port, addresses: l.addresses, socketDir: l.socketPath ? state.args.dataDir : null } : null;
   return {
     state: state.pm,
+    listen: listen as unknown as Json,
+    connections: state.backends.size,
     pid: process.pid,
     redis: redactRedisAddress(state.redisAddress),
     workers: [...(state.pool?.workers.values() ?? [])].map((w) => ({ node: w.id, pid: w.pid, ready: w.ready, load: w.load })),
@@ -459,7 +530,7 @@ function startPool(state: State, ctx: Ctx): void {
     onGiveUp: (why) => ctx.node.tell(ctx.self, { type: 'pool-gave-up', why }),
   });
   state.pool = pool;
-  state.node.setLinks((node) => ({ send: (wire) => pool.send(node, wire) }));
+  state.node.setLinks((node) => ({ send: (wire, handle) => pool.send(node, wire, handle) }));
 }
 
 function rootSpec(state: State): SupervisorSpec {
@@ -561,6 +632,58 @@ async function startRoot(state: State): Promise<void> {
   await root.start();
 }
 
+// ---- client connections ----------------------------------------------------------
+
+/**
+ * Opens the listening sockets (the first step of start-up; connections are
+ * refused with 57P03 until the state is Run). Every accepted socket goes to
+ * the BackendList, which hands it to a backend on a worker.
+ */
+async function startListening(state: State): Promise<void> {
+  const listen = state.args.listen;
+  if (!listen) return;
+  state.listeners = await openListeners({
+    addresses: listen.host ?? state.settings['listen_addresses'] ?? 'localhost',
+    port: listen.port ?? intSetting(state.settings, 'port'),
+    socketDir: state.args.dataDir,
+    onConnection: (socket, local) => state.backends.accept(socket, local),
+  });
+  state.pid.port = state.listeners.port;
+  state.pid.socketDir = state.args.dataDir;
+  updatePidFile(state.pid);
+  const where = [...state.listeners.addresses.map((a) => `${a.includes(':') ? `[${a}]` : a}:${state.listeners!.port}`), state.listeners.socketPath ?? ''].filter(Boolean);
+  elog('log', `listening on ${where.join(', ')}`);
+}
+
+async function stopListening(state: State): Promise<void> {
+  const l = state.listeners;
+  state.listeners = null;
+  await l?.close();
+}
+
+/** Why a new connection is refused in the current state (PostgreSQL's canAcceptConnections), or null. */
+function refusalOf(state: State): Refusal | null {
+  switch (state.pm) {
+    case PMState.Run:
+      return null;
+    case PMState.Init:
+    case PMState.Startup:
+      return { sqlstate: '57P03', message: 'the database system is starting up' };
+    case PMState.CrashRestart:
+      return { sqlstate: '57P03', message: 'the database system is in recovery mode' };
+    default:
+      return { sqlstate: '57P03', message: 'the database system is shutting down' };
+  }
+}
+
+/** hba.conf and pg_authid, checked before use: a bad file fails the start, or is ignored by a reload. */
+function loadAuth(dataDir: string): { hba: string; roles: Role[] } {
+  const hbaPath = join(dataDir, 'hba.conf');
+  const hba = readFileSync(hbaPath, 'utf8');
+  parseHba(hba, hbaPath);
+  return { hba, roles: readRoles(dataDir) };
+}
+
 // ---- crash-restart -------------------------------------------------------------
 
 /**
@@ -574,6 +697,8 @@ async function crashRestart(state: State, ctx: Ctx, why: string): Promise<void> 
   state.crashRestarts.push(Date.now());
   setState(state, PMState.CrashRestart);
   state.args.events.next({ type: 'crash-restart', phase: 'begin', reason: why, at: Date.now() });
+  // Their sessions ran on the shared memory that is gone.
+  await state.backends.terminateAll(intSetting(state.settings, 'shutdown_timeout'));
   const root = state.root;
   state.root = null;
   state.rootGeneration++;
@@ -628,6 +753,11 @@ async function reinitAttempt(state: State, ctx: Ctx): Promise<void> {
 // ---- reload --------------------------------------------------------------------
 
 function reload(state: State): Json {
+  try {
+    state.auth = loadAuth(state.args.dataDir);
+  } catch (err) {
+    elog('log', `${err instanceof Error ? err.message : String(err)}; hba.conf and pg_authid were not reloaded`);
+  }
   const fromFile = parseConfFile(confPath(state.args.dataDir));
   const next: Record<string, string> = { ...state.args.settings, ...fromFile, ...state.args.overrides };
   const changed: string[] = [];
@@ -659,9 +789,11 @@ async function shutdown(state: State, mode: ShutdownMode, why: string): Promise<
   if (mode === 'immediate') {
     await teardown(state, 'immediate');
   } else {
-    // Client sessions (backends) do not exist in this version; once they do,
-    // smart waits here for them to end and fast terminates them.
+    // No new connections; smart waits for the clients to leave, fast sends them FATAL 57P01.
     if (state.pm === PMState.Run || state.pm === PMState.CrashRestart) setState(state, PMState.StopBackends);
+    await stopListening(state);
+    if (mode === 'smart') await state.backends.waitEmpty();
+    await state.backends.terminateAll(intSetting(state.settings, 'shutdown_timeout'));
     if (state.pm === PMState.StopBackends) setState(state, PMState.Shutdown);
     await teardown(state, 'orderly');
   }
@@ -671,6 +803,7 @@ async function shutdown(state: State, mode: ShutdownMode, why: string): Promise<
 }
 
 async function teardown(state: State, how: 'orderly' | 'immediate'): Promise<void> {
+  await stopListening(state);
   const root = state.root;
   state.root = null;
   state.rootGeneration++;

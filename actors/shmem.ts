@@ -117,7 +117,8 @@ function endTransactions(state: State, pid: number): void {
     .then((e) => endTransactionsOfPid(e, pid).finally(() => e.close()))
     .then(
       (r) => {
-        if (r.aborted.length + r.committed.length > 0) elog('log', `transactions of dead process ${pid}: aborted ${r.aborted.join(', ') || 'none'}; commit finished ${r.committed.join(', ') || 'none'}`);
+        if (r.aborted.length + r.committed.length > 0)
+          elog('log', `transactions of dead process ${pid}: aborted ${r.aborted.join(', ') || 'none'}; commit finished ${r.committed.join(', ') || 'none'}`);
       },
       (err: unknown) => elog('warning', `could not end the transactions of dead process ${pid}: ${err instanceof Error ? err.message : String(err)}`),
     );

@@ -125,7 +125,8 @@ function clusterOptions(v: Values, dir: string) {
   const workers = intArg(v, 'workers', 1, 256);
   const redisUrl = str(v, 'redis-url');
   const settings: Record<string, string | number> = port !== undefined ? { port } : {};
-  return { dataDir: dir, ...(workers !== undefined ? { workers } : {}), ...(redisUrl !== undefined ? { redisUrl } : {}), settings };
+  // The server listens on the port setting (-p wins over actorgres.conf) and listen_addresses.
+  return { dataDir: dir, ...(workers !== undefined ? { workers } : {}), ...(redisUrl !== undefined ? { redisUrl } : {}), settings, listen: {} };
 }
 
 /** Checks everything that can be checked before a server process is started. */

@@ -30,6 +30,8 @@ export interface ColumnDef {
   identity: 'always' | 'by default' | null;
   /** Dropped columns keep their place (attisdropped), so stored rows stay readable. */
   dropped?: boolean;
+  /** What rows written before ADD COLUMN read for it (attmissingval; serialized datum). */
+  missing?: unknown;
 }
 
 export interface IndexDef {

@@ -18,7 +18,8 @@ import { SqlError } from './errors.ts';
 import type { Notice } from './errors.ts';
 import { typeFromTypeName } from './expr.ts';
 import { decodeRow } from './plan.ts';
-import { encodeIndexKey } from './types/index.ts';
+import { encodeIndexKey, output } from './types/index.ts';
+import type { Datum, TypeContext } from './types/index.ts';
 
 const str = (n: Node): string => ('String' in n ? (n.String.sval ?? '') : '');
 const pos = (location: number | undefined) => (location === undefined || location < 0 ? {} : { position: location + 1 });
@@ -39,11 +40,16 @@ export interface DdlContext {
   changed(): void;
   /** Compiles a table's defaults and checks: a bad expression fails the DDL (42703 ...). */
   validate(table: TableDef): void;
+  /** Evaluates a check (JSON parser node) on a row: true, false or null. */
+  checkRow(table: TableDef, expr: string, row: Datum[]): Datum;
+  /** Evaluates a DEFAULT expression (JSON parser node) for a column. */
+  evalDefault(column: ColumnDef, expr: string): Datum;
+  typeCtx: TypeContext;
 }
 
-const storageName = (name: string) => `public.${name}.${randomUUID().slice(0, 8)}`;
+export const storageName = (name: string) => `public.${name}.${randomUUID().slice(0, 8)}`;
 
-async function insertDef(dc: DdlContext, def: RelationDef, location: number | undefined): Promise<void> {
+export async function insertDef(dc: DdlContext, def: RelationDef, location: number | undefined): Promise<void> {
   try {
     await dc.tx.insert(dc.rels.heap, encodeDef(def), [{ index: dc.rels.nameIndex, unique: true, key: nameKey(def.name) }]);
   } catch (err) {
@@ -53,7 +59,7 @@ async function insertDef(dc: DdlContext, def: RelationDef, location: number | un
   dc.changed();
 }
 
-async function updateDef(dc: DdlContext, entry: CatalogEntry, def: RelationDef): Promise<void> {
+export async function updateDef(dc: DdlContext, entry: CatalogEntry, def: RelationDef): Promise<void> {
   const r = await dc.tx.update(dc.rels.heap, entry.ctid, encodeDef(def), [{ index: dc.rels.nameIndex, unique: true, key: nameKey(def.name) }]);
   if (r.status !== 'done') throw new SqlError('40001', `could not serialize access due to concurrent update of relation "${def.name}"`);
   dc.changed();
@@ -170,13 +176,13 @@ export async function createTable(stmt: CreateStmt, dc: DdlContext): Promise<voi
   await insertDef(dc, table, location);
 }
 
-function uniqueName(base: string, used: Set<string>): string {
+export function uniqueName(base: string, used: Set<string>): string {
   let n = base;
   for (let i = 1; used.has(n); i++) n = `${base}${i}`;
   return n;
 }
 
-function columnsOf(n: unknown): string[] {
+export function columnsOf(n: unknown): string[] {
   if (Array.isArray(n)) return n.flatMap(columnsOf);
   if (typeof n !== 'object' || n === null) return [];
   const o = n as Record<string, unknown>;
@@ -264,22 +270,35 @@ export async function createIndex(stmt: IndexStmt, dc: DdlContext): Promise<void
   const irel = await dc.engine.createRelation(storageName(name));
   dc.created(irel);
   const idx: IndexDef = { relid: irel, name, columns: cols, unique: stmt.unique === true, primary: false, constraint: false };
-  // Build: every version this transaction sees gets its entry.
-  const types = cols.map((c) => ({ ...table.columns[c]!.type, typmod: -1 }));
+  await buildIndex(dc, table, idx);
+  await updateDef(dc, entry, { ...table, indexes: [...table.indexes, idx] });
+}
+
+/**
+ * Fills a new index from the rows this transaction sees (CREATE INDEX, ADD
+ * PRIMARY KEY / UNIQUE). A unique index refuses NULL-free duplicates (23505)
+ * and a primary key any NULL (23502), as PostgreSQL's index build does.
+ */
+export async function buildIndex(dc: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
+  const types = idx.columns.map((c) => ({ ...table.columns[c]!.type, typmod: -1 }));
   const members: string[] = [];
-  const seen = new Map<string, unknown[]>();
+  const seen = new Set<string>();
   for await (const t of dc.tx.scan(table.relid)) {
     const row = decodeRow(table, t.data);
-    const vals = cols.map((c) => row[c]!);
+    const vals = idx.columns.map((c) => row[c]!);
+    if (idx.primary) {
+      const nullAt = idx.columns.find((c) => row[c] === null);
+      if (nullAt !== undefined) throw new SqlError('23502', `column "${table.columns[nullAt]!.name}" of relation "${table.name}" contains null values`, { table: table.name, column: table.columns[nullAt]!.name });
+    }
     const key = encodeIndexKey(types, vals);
     if (idx.unique && vals.every((v) => v !== null)) {
       if (seen.has(key)) {
-        throw new SqlError('23505', `could not create unique index "${name}"`, { detail: `Key (${cols.map((c) => table.columns[c]!.name).join(', ')})=(${vals.map(String).join(', ')}) is duplicated.` });
+        const shown = idx.columns.map((c) => output(table.columns[c]!.type, row[c]!, dc.typeCtx)).join(', ');
+        throw new SqlError('23505', `could not create unique index "${idx.name}"`, { detail: `Key (${idx.columns.map((c) => table.columns[c]!.name).join(', ')})=(${shown}) is duplicated.`, table: table.name, constraint: idx.name });
       }
-      seen.set(key, vals);
+      seen.add(key);
     }
     members.push(`${key} ${t.ctid.blk}.${t.ctid.slot}`);
   }
-  await dc.engine.indexAddEntries(irel, members);
-  await updateDef(dc, entry, { ...table, indexes: [...table.indexes, idx] });
+  await dc.engine.indexAddEntries(idx.relid, members);
 }

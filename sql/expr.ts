@@ -22,6 +22,8 @@ export interface Env {
   outer: Datum[][];
   /** Runs a subquery plan (set by the executor). */
   runSubquery(plan: SubPlan, env: Env): Promise<Datum[][]>;
+  /** The session's settings, for current_setting() and set_config(). */
+  settings?: { get(name: string, missingOk: boolean): string | null; set(name: string, value: string, local: boolean): string };
 }
 
 export type Eval = (row: Datum[], env: Env) => Datum;
@@ -661,6 +663,7 @@ function compileFuncCall(f: Extract<Node, { FuncCall: unknown }>['FuncCall'], sc
   if (AGGREGATES.has(name) && !f.over) return compileAggregate(name, f, scope, cc);
   if (f.over) throw new SqlError('0A000', 'window functions are not supported', pos(f.location));
   const args = (f.args ?? []).map((a) => compileExpr(a, scope, cc));
+  if (name === 'current_setting' || name === 'set_config') return compileSettingFunction(name, args, f.location);
   const resolved = (() => {
     try {
       return lookupFunction(name, args.map((a) => a.type));
@@ -678,6 +681,28 @@ function compileFuncCall(f: Extract<Node, { FuncCall: unknown }>['FuncCall'], sc
       const vals = cargs.map((a) => a.eval(row, e));
       if (strict && vals.some((v) => v === null)) return null;
       return fn(vals, e.typeCtx);
+    },
+  };
+}
+
+/** current_setting(name [, missing_ok]) and set_config(name, value, is_local): they read and change the session's settings. */
+function compileSettingFunction(name: string, args: Compiled[], location: number | undefined): Compiled {
+  const wantArgs = name === 'current_setting' ? [1, 2] : [3];
+  if (!wantArgs.includes(args.length)) {
+    throw new SqlError('42883', `function ${name}(${args.map((a) => a.type.name).join(', ')}) does not exist`, { ...pos(location), hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+  }
+  const text = args.map((a, i) => coerce(a, name === 'set_config' && i === 2 ? Types.bool : i === 1 && name === 'current_setting' ? Types.bool : Types.text, 'implicit', location));
+  return {
+    type: Types.text,
+    eval: (row, env) => {
+      const v = text.map((a) => a.eval(row, env));
+      if (!env.settings) throw new SqlError('0A000', `${name}() is not available here`);
+      if (name === 'current_setting') {
+        if (v[0] === null) return null;
+        return env.settings.get(String(v[0]), v[1] === true);
+      }
+      if (v[0] === null) throw new SqlError('22004', 'SET requires parameter name');
+      return env.settings.set(String(v[0]), v[1] === null ? '' : String(v[1]), v[2] === true);
     },
   };
 }

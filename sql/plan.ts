@@ -47,8 +47,9 @@ export function decodeRow(table: TableDef, data: string): Datum[] {
   const raw = JSON.parse(data) as unknown[];
   const out: Datum[] = new Array(table.columns.length);
   for (let i = 0; i < table.columns.length; i++) {
-    const v = raw[i];
-    out[i] = v === undefined || v === null ? null : deserializeDatum(table.columns[i]!.type, v);
+    const col = table.columns[i]!;
+    const v = i < raw.length ? raw[i] : col.missing; // a row older than the column reads its missing value
+    out[i] = v === undefined || v === null ? null : deserializeDatum(col.type, v);
   }
   return out;
 }
@@ -346,20 +347,87 @@ export class Limit implements Plan {
   }
   async run(ec: ExecContext): Promise<Datum[][]> {
     const rows = await this.child.run(ec);
-    const num = (c: Compiled | null, what: string): number | null => {
-      if (!c) return null;
-      const v = c.eval([], ec.env);
-      if (v === null) return null;
-      const n = Number(v);
-      if (n < 0) throw new SqlError('2201W', `${what} must not be negative`);
-      return n;
-    };
-    const off = num(this.offset, 'OFFSET') ?? 0;
-    const cnt = num(this.count, 'LIMIT');
+    const off = this.num(this.offset, 'OFFSET', ec) ?? 0;
+    const cnt = this.num(this.count, 'LIMIT', ec);
     return rows.slice(off, cnt === null ? undefined : off + cnt);
+  }
+
+  /** How many input rows the limit can use at most (OFFSET + LIMIT). */
+  wanted(ec: ExecContext): number {
+    const cnt = this.num(this.count, 'LIMIT', ec);
+    return cnt === null ? Infinity : (this.num(this.offset, 'OFFSET', ec) ?? 0) + cnt;
+  }
+
+  private num(c: Compiled | null, what: string, ec: ExecContext): number | null {
+    if (!c) return null;
+    const v = c.eval([], ec.env);
+    if (v === null) return null;
+    const n = Number(v);
+    if (n < 0) throw new SqlError(what === 'LIMIT' ? '2201W' : '2201X', `${what} must not be negative`);
+    return n;
   }
   explain(d: number): string[] {
     return [`${indent(d)}Limit`, ...this.child.explain(d + 1)];
+  }
+}
+
+/**
+ * LockRows (SELECT ... FOR UPDATE): locks the table row behind each result
+ * row, in result order, until `limit` rows are locked. A row another
+ * transaction holds is waited for, skipped (SKIP LOCKED) or an error
+ * (NOWAIT); one it changed meanwhile is re-checked on its newest version
+ * (READ COMMITTED's EvalPlanQual) and the result row recomputed from it.
+ * Rows carry the scanned table row (and its ctid last) from `baseOffset` on.
+ */
+export class LockRows implements Plan {
+  constructor(
+    readonly child: Plan,
+    readonly table: TableDef,
+    readonly baseOffset: number,
+    readonly cond: Compiled | null,
+    /** The output columns (and sort keys) computed from a table row, to rebuild a row after EvalPlanQual. */
+    readonly exprs: Compiled[],
+    readonly policy: 'wait' | 'nowait' | 'skip',
+    readonly limit: Limit | null,
+  ) {}
+
+  get columns() {
+    return this.child.columns;
+  }
+
+  async run(ec: ExecContext): Promise<Datum[][]> {
+    const rows = await this.child.run(ec);
+    const width = this.table.columns.length;
+    const wanted = this.limit ? this.limit.wanted(ec) : Infinity;
+    const out: Datum[][] = [];
+    for (const row of rows) {
+      if (out.length >= wanted) break;
+      let base = row.slice(this.baseOffset);
+      let current = row;
+      for (;;) {
+        const [blk, slot] = String(base[width]).split('.').map(Number) as [number, number];
+        const r = await ec.tx.lockRow(this.table.relid, { blk, slot }, this.policy);
+        if (r.status === 'done' || r.status === 'self') {
+          out.push(current);
+          break;
+        }
+        if (r.status === 'busy') {
+          if (this.policy === 'nowait') throw new SqlError('55P03', `could not obtain lock on row in relation "${this.table.name}"`);
+          break; // SKIP LOCKED
+        }
+        if (!r.latest) break; // deleted meanwhile
+        base = decodeRow(this.table, r.latest.data);
+        base.push(`${r.latest.ctid.blk}.${r.latest.ctid.slot}`);
+        if (this.cond && this.cond.eval(base, ec.env) !== true) break;
+        current = [...this.exprs.map((e) => e.eval(base, ec.env)), ...base];
+      }
+      ec.checkInterrupts();
+    }
+    return out;
+  }
+
+  explain(d: number): string[] {
+    return [`${indent(d)}LockRows`, ...this.child.explain(d + 1)];
   }
 }
 

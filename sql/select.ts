@@ -11,7 +11,7 @@ import type { RelationDef, TableDef } from './catalog.ts';
 import { SqlError } from './errors.ts';
 import { coerce, compileExpr, exprKey, isAggregateName, makeOperator, requireBoolClause, Scope } from './expr.ts';
 import type { CompileContext, Compiled, Env, Grouping, ScopeColumn, SubPlan } from './expr.ts';
-import { Agg, Filter, IndexScan, Limit, Materialize, NestLoop, Project, Result, SeqScan, SetOp, Sort, SubqueryScan, tableColumns, Trim, Unique, Values } from './plan.ts';
+import { Agg, Filter, IndexScan, Limit, LockRows, Materialize, NestLoop, Project, Result, SeqScan, SetOp, Sort, SubqueryScan, tableColumns, Trim, Unique, Values } from './plan.ts';
 import type { IndexBound, JoinKind, Plan, SortKey } from './plan.ts';
 import { castDatum, commonType } from './types/index.ts';
 import type { Datum, SqlType } from './types/index.ts';
@@ -91,12 +91,14 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
   const items = stmt.fromClause ?? [];
   const ranges = new Set<string>();
   for (const item of items) checkRangeNames(item, ranges);
+  const locking = lockingOf(stmt, items);
   for (const item of items) {
-    const p = planFromItem(item, outer, pc);
+    const p = locking ? { plan: lockedScan(item, pc), correlated: false } : planFromItem(item, outer, pc);
     correlated ||= p.correlated;
     from = from instanceof Result ? p.plan : new NestLoop(from, p.plan, 'cross', null, [...from.columns, ...p.plan.columns], []);
   }
   scope = new Scope(from.columns, outer);
+  let whereCond: Compiled | null = null;
 
   // WHERE (with an index scan for a single table when it helps)
   if (stmt.whereClause) {
@@ -104,6 +106,7 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
     cc.touchedOuter = false;
     cc.clause = 'WHERE';
     const cond = requireBoolClause(compileExpr(stmt.whereClause, scope, cc), 'WHERE');
+    whereCond = cc.subplans.length ? null : cond;
     cc.clause = undefined;
     correlated ||= readsOuter(cc) || cc.subplans.some((s) => s.correlated);
     if (items.length === 1 && from instanceof SeqScan) from = chooseIndexScan(from, stmt.whereClause, scope, cc) ?? from;
@@ -114,6 +117,12 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
   const targets = expandTargets(stmt.targetList ?? [], scope, items.length > 0);
   const hasAgg = targets.some((t) => containsAggregate(t.node)) || (stmt.havingClause !== undefined && containsAggregate(stmt.havingClause));
   const grouped = hasAgg || (stmt.groupClause ?? []).length > 0;
+  if (locking) {
+    const what = locking.strength;
+    if (hasAgg) throw new SqlError('0A000', `${what} is not allowed with aggregate functions`);
+    if ((stmt.groupClause ?? []).length > 0) throw new SqlError('0A000', `${what} is not allowed with GROUP BY clause`);
+    if (stmt.distinctClause) throw new SqlError('0A000', `${what} is not allowed with DISTINCT clause`);
+  }
   let rowScope = scope;
   let grouping: Grouping | undefined;
   let keyExprs: Compiled[] = [];
@@ -188,13 +197,49 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
       return compiled.length + hidden.length - 1;
     });
   }
+  // FOR UPDATE: the scanned row (and its ctid) rides along as hidden columns, so LockRows can lock it and re-check a newer version.
+  const baseOffset = compiled.length + hidden.length;
+  if (locking) from.columns.forEach((c, i) => hidden.push({ type: c.type, eval: (row) => row[i]! }));
   plan = project(plan);
   if (stmt.distinctClause && !distinctOn) plan = new Unique(plan, compiled.map((_, i) => i));
   if (sortKeys.length) plan = new Sort(plan, sortKeys);
   if (distinctOn) plan = new Unique(plan, distinctOn);
+  if (locking) {
+    const table = (from instanceof Filter ? from.child : from) as SeqScan | IndexScan;
+    const limit = limitOf(stmt, plan, pc);
+    const recompute = [...outExprs, ...hidden.slice(0, baseOffset - compiled.length)];
+    plan = new LockRows(plan, table.table, baseOffset, whereCond, recompute, locking.policy, limit instanceof Limit ? limit : null);
+  }
   plan = new Trim(plan, compiled.length);
   plan = limitOf(stmt, plan, pc);
   return { plan, names, types: outCols.map((c) => c.type), correlated, locations: targets.map((t) => exprLocation(t.node)) };
+}
+
+interface Locking {
+  strength: string;
+  policy: 'wait' | 'nowait' | 'skip';
+}
+
+/** FOR UPDATE / FOR NO KEY UPDATE / FOR SHARE / FOR KEY SHARE [NOWAIT | SKIP LOCKED], on one table. */
+function lockingOf(stmt: SelectStmt, items: Node[]): Locking | null {
+  const clauses = stmt.lockingClause ?? [];
+  if (clauses.length === 0) return null;
+  const first = clauses[0]!;
+  if (!('LockingClause' in first)) return null;
+  const lc = first.LockingClause;
+  const strength = ({ LCS_FORUPDATE: 'FOR UPDATE', LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE', LCS_FORSHARE: 'FOR SHARE', LCS_FORKEYSHARE: 'FOR KEY SHARE' } as Record<string, string>)[lc.strength ?? ''] ?? 'FOR UPDATE';
+  if (items.length !== 1 || !('RangeVar' in items[0]!)) throw new SqlError('0A000', `${strength} is supported on a single table only`);
+  const policy = lc.waitPolicy === 'LockWaitSkip' ? 'skip' : lc.waitPolicy === 'LockWaitError' ? 'nowait' : 'wait';
+  return { strength, policy };
+}
+
+/** The one table of a locking SELECT, scanned with its ctid. */
+function lockedScan(item: Node, pc: PlanContext): SeqScan {
+  const rv = (item as { RangeVar: NonNullable<Extract<Node, { RangeVar: unknown }>['RangeVar']> }).RangeVar;
+  const def = pc.relation(rv.schemaname ? `${rv.schemaname}.${rv.relname!}` : rv.relname!, rv.location);
+  if (def.kind !== 'table') throw new SqlError('42809', `cannot lock rows in sequence "${rv.relname!}"`);
+  const alias = rv.alias?.aliasname ?? rv.relname!;
+  return new SeqScan(def, renameColumns(tableColumns(def, alias, true), alias, rv.alias?.colnames), true);
 }
 
 function isDistinctOn(stmt: SelectStmt): boolean {

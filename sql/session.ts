@@ -19,7 +19,9 @@ import type { CatalogEntry, RelationDef, TableDef } from './catalog.ts';
 import { createIndex, createTable, dropRelations } from './ddl.ts';
 import type { DdlContext } from './ddl.ts';
 import { execDelete, execInsert, execUpdate, returningOf, tableRules } from './dml.ts';
-import { coerce, compileExpr, Scope, typeFromTypeName } from './expr.ts';
+import { coerce, compileExpr, requireBoolClause, Scope, typeFromTypeName } from './expr.ts';
+import { alterTable, renameObject, truncate } from './alterTable.ts';
+import { tableColumns } from './plan.ts';
 import { newCompileContext } from './select.ts';
 import { output } from './types/index.ts';
 import { TypeOid, typeByOid } from './types/oids.ts';
@@ -32,6 +34,7 @@ import type { ExecContext, Plan } from './plan.ts';
 import { planSelect } from './select.ts';
 import type { PlanContext } from './select.ts';
 import type { SqlProcess } from './sqlProcess.ts';
+import { SessionSettings, zoneForTypes } from './settings.ts';
 import type { Datum, SqlType, TypeContext } from './types/index.ts';
 import { Types } from './types/oids.ts';
 
@@ -60,35 +63,11 @@ export interface StatementResult {
 
 type BlockState = 'idle' | 'block' | 'failed';
 
-/** Settings a session can SET and SHOW, with PostgreSQL's defaults. */
-const SETTINGS: Record<string, string> = {
-  timezone: 'UTC',
-  datestyle: 'ISO, MDY',
-  intervalstyle: 'postgres',
-  application_name: '',
-  statement_timeout: '0',
-  lock_timeout: '0',
-  idle_in_transaction_session_timeout: '0',
-  search_path: '"$user", public',
-  client_encoding: 'UTF8',
-  server_encoding: 'UTF8',
-  extra_float_digits: '1',
-  default_transaction_isolation: 'read committed',
-  transaction_isolation: 'read committed',
-  standard_conforming_strings: 'on',
-  integer_datetimes: 'on',
-  server_version: '15.0 (actorgres)',
-  server_version_num: '150000',
-  synchronous_commit: 'on',
-};
-
-const SHOW_NAMES: Record<string, string> = { timezone: 'TimeZone', datestyle: 'DateStyle', intervalstyle: 'IntervalStyle' };
-
 export class SqlSession {
   private state: BlockState = 'idle';
   private tx: Transaction | null = null;
   private txStart = 0n;
-  private readonly settings = new Map<string, string>(Object.entries(SETTINGS));
+  private readonly settings = new SessionSettings();
   /** Catalog changes of the open transaction: lookups read the catalog through it. */
   private ddlInTx = false;
   private createdInTx: number[] = [];
@@ -134,7 +113,7 @@ export class SqlSession {
     for (const s of stmts) {
       this.notices = [];
       this.cancelled = null;
-      const timeout = Number(this.settings.get('statement_timeout') ?? '0');
+      const timeout = Number(this.settings.get('statement_timeout'));
       this.deadline = timeout > 0 ? Date.now() + timeout : 0;
       try {
         results.push(await this.execute(s.stmt, params));
@@ -164,7 +143,7 @@ export class SqlSession {
   async executePrepared(p: PreparedSql, params: ReadonlyArray<string | null>): Promise<StatementResult> {
     this.notices = [];
     this.cancelled = null;
-    const timeout = Number(this.settings.get('statement_timeout') ?? '0');
+    const timeout = Number(this.settings.get('statement_timeout'));
     this.deadline = timeout > 0 ? Date.now() + timeout : 0;
     if (!p.stmt) return { command: '', rowCount: null, fields: null, rows: null, notices: [] };
     try {
@@ -192,7 +171,7 @@ export class SqlSession {
     if ('ExplainStmt' in stmt) return [{ name: 'QUERY PLAN', type: Types.text }];
     if ('VariableShowStmt' in stmt) {
       const name = (stmt.VariableShowStmt.name ?? '').toLowerCase();
-      return name === 'all' ? [{ name: 'name', type: Types.text }, { name: 'setting', type: Types.text }] : [{ name: SHOW_NAMES[name] ?? name, type: Types.text }];
+      return name === 'all' ? [{ name: 'name', type: Types.text }, { name: 'setting', type: Types.text }] : [{ name: this.settings.show(name).display, type: Types.text }];
     }
     if ('ExecuteStmt' in stmt) return this.preparedByName(stmt.ExecuteStmt.name ?? '').fields;
     return null;
@@ -263,7 +242,7 @@ export class SqlSession {
       const r = await this.run(stmt, tx, params, paramTypes);
       tx.nextStatement();
       if (implicit) await this.commitTx();
-      return r;
+      return { ...r, notices: this.shownNotices(r.notices) };
     } catch (err) {
       if (implicit) await this.abortTx().catch(() => undefined);
       throw err;
@@ -275,7 +254,6 @@ export class SqlSession {
     const ec = this.execContext(tx, params);
     if ('SelectStmt' in stmt) {
       if (stmt.SelectStmt.intoClause) throw new SqlError('0A000', 'SELECT INTO is not supported');
-      if (stmt.SelectStmt.lockingClause && stmt.SelectStmt.lockingClause.length) throw new SqlError('0A000', 'SELECT ... FOR UPDATE/SHARE is not supported yet');
       const q = planSelect(stmt.SelectStmt, null, pc);
       for (const p of pc.sideEffects) await p.run(ec);
       const rows = await q.plan.run(ec);
@@ -302,6 +280,18 @@ export class SqlSession {
     if ('DropStmt' in stmt) {
       await dropRelations(stmt.DropStmt, this.ddlContext(tx));
       return this.done(stmt.DropStmt.removeType === 'OBJECT_INDEX' ? 'DROP INDEX' : 'DROP TABLE');
+    }
+    if ('AlterTableStmt' in stmt) {
+      await alterTable(stmt.AlterTableStmt, this.ddlContext(tx));
+      return this.done('ALTER TABLE');
+    }
+    if ('RenameStmt' in stmt) {
+      await renameObject(stmt.RenameStmt, this.ddlContext(tx));
+      return this.done('ALTER TABLE');
+    }
+    if ('TruncateStmt' in stmt) {
+      await truncate(stmt.TruncateStmt, this.ddlContext(tx));
+      return this.done('TRUNCATE TABLE');
     }
     if ('IndexStmt' in stmt) {
       await createIndex(stmt.IndexStmt, this.ddlContext(tx));
@@ -364,7 +354,7 @@ export class SqlSession {
           this.notices.push({ severity: 'WARNING', sqlstate: '25001', message: 'there is already a transaction in progress' });
           return this.done('BEGIN');
         }
-        let iso = this.settings.get('default_transaction_isolation') ?? 'read committed';
+        let iso = this.settings.get('default_transaction_isolation');
         for (const o of t.options ?? []) {
           if ('DefElem' in o && o.DefElem.defname === 'transaction_isolation') {
             const v = o.DefElem.arg && 'A_Const' in o.DefElem.arg ? (o.DefElem.arg.A_Const.sval?.sval ?? '') : '';
@@ -406,71 +396,77 @@ export class SqlSession {
 
   private setStmt(v: Extract<Node, { VariableSetStmt: unknown }>['VariableSetStmt']): StatementResult {
     const name = (v.name ?? '').toLowerCase();
+    const inTransaction = this.state !== 'idle';
     if (v.kind === 'VAR_SET_MULTI' && name === 'transaction') return this.done('SET');
-    if (!(name in SETTINGS) || name === 'server_version' || name === 'server_version_num' || name === 'server_encoding') {
-      if (!(name in SETTINGS)) throw new SqlError('42704', `unrecognized configuration parameter "${v.name ?? ''}"`);
-      throw new SqlError('55P02', `parameter "${name}" cannot be changed`);
+    if (v.kind === 'VAR_RESET_ALL') {
+      this.settings.resetAll({ inTransaction });
+      return this.done('RESET');
+    }
+    if (!SessionSettings.known(name)) throw new SqlError('42704', `unrecognized configuration parameter "${v.name ?? ''}"`);
+    if (v.is_local && !inTransaction) {
+      this.notices.push({ severity: 'WARNING', sqlstate: '25P01', message: 'SET LOCAL can only be used in transaction blocks' });
+      return this.done('SET');
     }
     if (v.kind === 'VAR_RESET' || v.kind === 'VAR_SET_DEFAULT') {
-      this.settings.set(name, SETTINGS[name]!);
+      this.settings.set(name, null, { local: v.is_local === true, inTransaction });
       return this.done(v.kind === 'VAR_RESET' ? 'RESET' : 'SET');
     }
     const args = (v.args ?? []).map((a) => {
-      if ('A_Const' in a) {
-        const c = a.A_Const;
-        if (c.sval) return c.sval.sval ?? '';
-        if (c.ival) return String(c.ival.ival ?? 0);
-        if (c.fval) return c.fval.fval ?? '';
-        if (c.boolval) return c.boolval.boolval ? 'on' : 'off';
-        return '0';
-      }
-      return '';
+      const c = 'A_Const' in a ? a.A_Const : 'TypeCast' in a && a.TypeCast.arg && 'A_Const' in a.TypeCast.arg ? a.TypeCast.arg.A_Const : null;
+      if (!c) return '';
+      if (c.sval) return c.sval.sval ?? '';
+      if (c.ival) return String(c.ival.ival ?? 0);
+      if (c.fval) return c.fval.fval ?? '';
+      if (c.boolval) return c.boolval.boolval ? 'on' : 'off';
+      return '0';
     });
-    let value = args.join(', ');
-    if (name === 'statement_timeout' || name === 'lock_timeout' || name === 'idle_in_transaction_session_timeout') {
-      const m = /^(\d+)\s*(ms|s|min|h)?$/.exec(value.trim());
-      if (!m) throw new SqlError('22023', `invalid value for parameter "${name}": "${value}"`);
-      value = String(Number(m[1]) * ({ ms: 1, s: 1000, min: 60000, h: 3600000 } as Record<string, number>)[m[2] ?? 'ms']!);
-    }
-    if (name === 'timezone') {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: value });
-      } catch {
-        throw new SqlError('22023', `invalid value for parameter "TimeZone": "${value}"`);
-      }
-    }
-    this.settings.set(name, value);
+    if (args.length > 1 && name !== 'datestyle' && name !== 'search_path') throw new SqlError('42601', `SET ${name} takes only one argument`);
+    this.settings.set(name, args.join(', '), { local: v.is_local === true, inTransaction });
     return this.done('SET');
   }
 
   private showStmt(rawName: string): StatementResult {
-    const name = rawName.toLowerCase();
-    if (name === 'all') {
-      const rows = [...this.settings.entries()].sort().map(([k, v]) => [SHOW_NAMES[k] ?? k, this.showValue(k, v)] as Datum[]);
+    if (rawName.toLowerCase() === 'all') {
+      const rows = this.settings.all().map((r) => [r.name, r.setting] as Datum[]);
       return { command: 'SHOW', rowCount: rows.length, fields: [{ name: 'name', type: Types.text }, { name: 'setting', type: Types.text }], rows, notices: this.notices };
     }
-    const value = this.settings.get(name);
-    if (value === undefined) throw new SqlError('42704', `unrecognized configuration parameter "${rawName}"`);
-    return { command: 'SHOW', rowCount: 1, fields: [{ name: SHOW_NAMES[name] ?? name, type: Types.text }], rows: [[this.showValue(name, value)]], notices: this.notices };
+    const { display, value } = this.settings.show(rawName);
+    return { command: 'SHOW', rowCount: 1, fields: [{ name: display.toLowerCase() === display ? display : display, type: Types.text }], rows: [[value]], notices: this.notices };
   }
 
-  private showValue(name: string, value: string): string {
-    if (name.endsWith('timeout')) {
-      const ms = Number(value);
-      if (ms === 0) return '0';
-      if (ms % 3600000 === 0) return `${ms / 3600000}h`;
-      if (ms % 60000 === 0) return `${ms / 60000}min`;
-      if (ms % 1000 === 0) return `${ms / 1000}s`;
-      return `${ms}ms`;
+  /** Settings a client is told about with ParameterStatus (the protocol's GUC_REPORT ones). */
+  reportedSettings(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const n of ['TimeZone', 'DateStyle', 'IntervalStyle', 'application_name', 'client_encoding', 'server_encoding', 'standard_conforming_strings', 'integer_datetimes', 'server_version']) out[n] = this.settings.show(n).value;
+    return out;
+  }
+
+  /** client_min_messages: notices below it are not sent. */
+  private shownNotices(notices: Notice[]): Notice[] {
+    const order = ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'];
+    const min = order.indexOf(this.settings.get('client_min_messages'));
+    return notices.filter((n) => order.indexOf(n.severity.toLowerCase()) >= min || n.severity === 'INFO');
+  }
+
+  /** current_setting() / set_config(), for SQL functions. */
+  setting(name: string, missingOk: boolean): string | null {
+    if (!SessionSettings.known(name)) {
+      if (missingOk) return null;
+      throw new SqlError('42704', `unrecognized configuration parameter "${name}"`);
     }
-    return value;
+    return this.settings.show(name).value;
+  }
+
+  setConfig(name: string, value: string, local: boolean): string {
+    this.settings.set(name, value, { local, inTransaction: this.state !== 'idle' });
+    return this.settings.show(name).value;
   }
 
   // ---- transactions ---------------------------------------------------------------
 
   private ensureTx(isolation?: Isolation): Transaction {
     if (!this.tx) {
-      const iso = isolation ?? isolationOf(this.settings.get('default_transaction_isolation') ?? 'read committed');
+      const iso = isolation ?? isolationOf(this.settings.get('default_transaction_isolation'));
       this.tx = this.proc.engine.begin(iso, { synchronousCommit: this.settings.get('synchronous_commit') !== 'off' });
       this.txStart = BigInt(Date.now()) * 1000n;
     }
@@ -482,6 +478,7 @@ export class SqlSession {
     const ddl = this.ddlInTx;
     const dropped = this.droppedInTx;
     this.resetTx();
+    this.settings.endTransaction(true);
     await tx.commit();
     if (ddl) await this.proc.catalogChanged();
     for (const relid of dropped) await this.proc.engine.dropRelation(relid).catch(() => undefined); // already gone: fine
@@ -491,6 +488,7 @@ export class SqlSession {
     const tx = this.tx;
     const created = this.createdInTx;
     this.resetTx();
+    this.settings.endTransaction(false);
     if (tx) await tx.abort();
     for (const relid of created) await this.proc.engine.dropRelation(relid).catch(() => undefined);
   }
@@ -548,9 +546,9 @@ export class SqlSession {
 
   private typeContext(): TypeContext & { user: string; database: string } {
     return {
-      timeZone: this.settings.get('timezone') ?? 'UTC',
-      dateStyle: this.settings.get('datestyle') ?? 'ISO, MDY',
-      extraFloatDigits: Number(this.settings.get('extra_float_digits') ?? '1'),
+      timeZone: zoneForTypes(this.settings.get('timezone')),
+      dateStyle: this.settings.get('datestyle'),
+      extraFloatDigits: Number(this.settings.get('extra_float_digits')),
       now: this.txStart,
       statementNow: BigInt(Date.now()) * 1000n,
       user: this.user,
@@ -563,6 +561,7 @@ export class SqlSession {
       params,
       typeCtx: this.typeContext(),
       outer: [],
+      settings: { get: (name, missingOk) => this.setting(name, missingOk), set: (name, value, local) => this.setConfig(name, value, local) },
       runSubquery: (sp: SubPlan, subEnv: Env) => (sp.plan as Plan).run({ ...ec, env: subEnv }),
     };
     const ec: ExecContext = {
@@ -577,6 +576,7 @@ export class SqlSession {
   }
 
   private ddlContext(tx: Transaction): DdlContext {
+    const env = this.execContext(tx, []).env;
     return {
       engine: this.proc.engine,
       tx,
@@ -589,9 +589,29 @@ export class SqlSession {
         this.ddlInTx = true;
         this.txCatalog = null;
       },
-      validate: (table) => void tableRules(table, { paramTypes: [], ctes: new Map(), sideEffects: [], paramsSeen: new Set(), relation: () => table }),
+      validate: (table) => void tableRules(table, tablePlanContext(table)),
+      typeCtx: env.typeCtx,
+      checkRow: (table, expr, row) => {
+        const cc = newCompileContext(tablePlanContext(table));
+        return requireBoolClause(compileExpr(JSON.parse(expr) as Node, new Scope(tableColumns(table, table.name, false), null), cc), 'CHECK').eval(row, env);
+      },
+      evalDefault: (col, expr) => coerce(compileExpr(JSON.parse(expr) as Node, new Scope([], null), newCompileContext(tablePlanContext(null))), col.type, 'assignment', undefined).eval([], env),
     };
   }
+}
+
+/** A planning context that knows one table only (compiling its defaults and checks). */
+function tablePlanContext(table: TableDef | null): PlanContext {
+  return {
+    paramTypes: [],
+    ctes: new Map(),
+    sideEffects: [],
+    paramsSeen: new Set(),
+    relation: (name) => {
+      if (table) return table;
+      throw new SqlError('42P01', `relation "${name}" does not exist`);
+    },
+  };
 }
 
 /** Every $n up to the highest used needs a type: given, or inferred from its use (PostgreSQL: 42P18). */

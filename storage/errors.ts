@@ -32,6 +32,8 @@ export const enum ScriptCode {
   WalBufferMismatch = -10,
   /** A live version already has this key in a unique index (the second element names the index). */
   UniqueViolation = -11,
+  /** A running transaction holds the row, and the caller asked not to wait (NOWAIT, SKIP LOCKED). */
+  RowLocked = -12,
   /** A table-level lock is taken by another transaction and NOWAIT was asked. */
   LockNotAvailable = -20,
   /** A lock mode name the lock manager does not know. */

@@ -195,6 +195,24 @@ export class Transaction {
     }
   }
 
+  /**
+   * Locks a row version against updates, deletes and other locks until this
+   * transaction ends (SELECT ... FOR UPDATE). `wait` blocks on a holder (then
+   * as update: READ COMMITTED gets `changed` with the newest version, REPEATABLE
+   * READ 40001); `nowait` and `skip` answer `busy` instead of waiting.
+   * FOR SHARE takes the same lock: shared row locks (MultiXacts) are not kept.
+   */
+  async lockRow(relid: number, ctid: Ctid, policy: 'wait' | 'nowait' | 'skip' = 'wait'): Promise<WriteResult<null> | { status: 'busy' }> {
+    this.checkActive();
+    for (;;) {
+      const r = await this.heapWrite('heapLock', relid, [ctid.blk, ctid.slot, this.iso, policy]);
+      if (r.ok) return { status: 'done', value: null };
+      if (r.code === ScriptCode.RowLocked) return { status: 'busy' };
+      const outcome = await this.conflict(relid, r, 'lock');
+      if (outcome) return outcome;
+    }
+  }
+
   async delete(relid: number, ctid: Ctid): Promise<WriteResult<null>> {
     this.checkActive();
     for (;;) {

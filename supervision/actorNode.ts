@@ -15,6 +15,7 @@
  * Monitors (who gets told when an actor ends) live only in the primary,
  * where every supervisor runs; a worker reports each exit there.
  */
+import type { SendHandle } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import nact from 'nact';
 import { Subject } from 'rxjs';
@@ -39,6 +40,11 @@ export interface ActorContext<M extends Json, R extends Json> {
   stopSelf(): void;
   /** Deliver `msg` to this actor after `ms`; errors then happen inside the actor. */
   setTimer(ms: number, msg: M): () => void;
+  /**
+   * During init only: the OS handle (a client socket) that came with the
+   * spawn request, now owned by this actor; undefined otherwise.
+   */
+  readonly handle: SendHandle | undefined;
 }
 
 /**
@@ -66,9 +72,9 @@ export type LifecycleEvent =
   | { type: 'running'; ref: RefData; kind: string; meta: SpawnMeta; at: number }
   | { type: 'exited'; ref: RefData; kind: string; meta: SpawnMeta; reason: ExitReason; at: number };
 
-/** One direction of a process boundary. `send` returns false if the peer is gone. */
+/** One direction of a process boundary. `send` returns false if the peer is gone; a handle (socket) may travel with the wire. */
 export interface Link {
-  send(wire: Wire): boolean;
+  send(wire: Wire, handle?: SendHandle): boolean;
 }
 
 type Envelope = { k: 'init'; args: unknown } | { k: 'msg'; msg: Json; ask: { id: number; from: NodeId } | null } | { k: 'signal'; signal: Signal } | { k: 'stop' };
@@ -84,6 +90,8 @@ interface Hosted {
   done: boolean;
   /** The state after the last message handled (for interrupt). */
   state: unknown;
+  /** The OS handle that came with the spawn request, until init took it. */
+  handle: SendHandle | undefined;
   /** Resolved with the exit reason once the actor has ended. */
   exited: Promise<ExitReason>;
   resolveExit: (reason: ExitReason) => void;
@@ -160,17 +168,39 @@ export class ActorNode {
     return this.ask({ node, path: NODE_PATH }, req as unknown as Json, timeoutMs);
   }
 
+  /**
+   * Spawns an actor on another node and hands it an OS handle (a client
+   * socket), sent with the request over the IPC channel: the handle then
+   * belongs to that process and this one's copy is closed. Fails like any
+   * ask when the node is gone; the caller still owns the handle then.
+   */
+  spawnWithHandle(node: NodeId, req: Extract<ControlRequest, { op: 'spawn' }>, handle: SendHandle, timeoutMs: number): Promise<Json> {
+    if (this.closed) return Promise.reject(new ActorRuntimeError(RuntimeStopped, 'the actor runtime has stopped'));
+    const msg = { ...req, handle: true } as unknown as Json;
+    const { id, reply } = this.asks.open(node, timeoutMs, `spawn ${req.path} on node ${node}`);
+    if (node === this.id) {
+      this.runControl(msg as unknown as ControlRequest, handle).then(
+        (value) => this.asks.resolve(id, value),
+        (err: unknown) => this.asks.reject(id, err instanceof Error ? err : new Error(String(err))),
+      );
+    } else {
+      const link = this.downNodes.has(node) ? undefined : this.linkTo(node);
+      if (!link || !link.send({ t: 'ask', to: { node, path: NODE_PATH }, msg, id, from: this.id }, handle)) this.asks.reject(id, nodeDown(node));
+    }
+    return reply;
+  }
+
   // ---- receiving ---------------------------------------------------------
 
-  /** Entry point for everything that arrives over a Link. */
-  receive(wire: Wire): void {
+  /** Entry point for everything that arrives over a Link (with the OS handle that came along, if any). */
+  receive(wire: Wire, handle?: SendHandle): void {
     switch (wire.t) {
       case 'tell':
         if (wire.to.node === this.id) this.deliverTell(wire.to.path, wire.msg);
         else this.forward(wire.to.node, wire, () => this.deadLetter(wire.to, 'node is gone'));
         return;
       case 'ask':
-        if (wire.to.node === this.id) this.deliverAsk(wire.to.path, wire.msg, wire.id, wire.from);
+        if (wire.to.node === this.id) this.deliverAsk(wire.to.path, wire.msg, wire.id, wire.from, handle);
         else this.forward(wire.to.node, wire, () => this.sendReply(wire.from, wire.id, { error: errorInfo(nodeDown(wire.to.node)) }));
         return;
       case 'reply':
@@ -233,10 +263,10 @@ export class ActorNode {
   // ---- hosting -----------------------------------------------------------
 
   /** Spawns an actor of a registered kind (what another process can ask for). */
-  spawn(kind: string, path: string, args: JsonObject, meta: SpawnMeta): RefData {
+  spawn(kind: string, path: string, args: JsonObject, meta: SpawnMeta, handle?: SendHandle): RefData {
     const behavior = this.kinds.get(kind);
     if (!behavior) throw new Error(`unknown actor kind "${kind}" on node ${this.id}`);
-    return this.host(kind, behavior, path, args, meta);
+    return this.host(kind, behavior, path, args, meta, handle);
   }
 
   /** Spawns an actor of this process only; its start arguments need not be JSON. */
@@ -244,7 +274,7 @@ export class ActorNode {
     return this.host(meta.role, behavior as unknown as AnyBehavior, path, args, meta);
   }
 
-  private host(kind: string, behavior: AnyBehavior, path: string, args: unknown, meta: SpawnMeta): RefData {
+  private host(kind: string, behavior: AnyBehavior, path: string, args: unknown, meta: SpawnMeta, handle?: SendHandle): RefData {
     if (this.closed) throw new ActorRuntimeError(RuntimeStopped, 'the actor runtime has stopped');
     if (path === NODE_PATH || this.actors.has(path)) throw new Error(`an actor at "${path}" already exists on node ${this.id}`);
     const ref: RefData = { node: this.id, path };
@@ -257,6 +287,7 @@ export class ActorNode {
       meta,
       done: false,
       state: undefined,
+      handle,
       exited,
       resolveExit,
       nactRef: nact.spawn(this.system, (state: unknown, env: Envelope) => this.handle(hosted, state, env), undefined, {
@@ -338,6 +369,8 @@ export class ActorNode {
     try {
       switch (env.k) {
         case 'init':
+          ctx.handle = hosted.handle;
+          hosted.handle = undefined;
           state = hosted.state = await hosted.behavior.init(env.args, ctx);
           if (!hosted.done) this.lifecycle$.next({ type: 'running', ref: hosted.ref, kind: hosted.kind, meta: hosted.meta, at: Date.now() });
           break;
@@ -393,9 +426,9 @@ export class ActorNode {
     nact.dispatch(hosted.nactRef, { k: 'msg', msg, ask: null });
   }
 
-  private deliverAsk(path: string, msg: Json, id: number, from: NodeId): void {
+  private deliverAsk(path: string, msg: Json, id: number, from: NodeId, handle?: SendHandle): void {
     if (path === NODE_PATH) {
-      this.runControl(msg as unknown as ControlRequest).then(
+      this.runControl(msg as unknown as ControlRequest, handle).then(
         (value) => this.sendReply(from, id, { value }),
         (err: unknown) => this.sendReply(from, id, { error: errorInfo(err) }),
       );
@@ -410,10 +443,16 @@ export class ActorNode {
     nact.dispatch(hosted.nactRef, { k: 'msg', msg, ask: { id, from } });
   }
 
-  private async runControl(req: ControlRequest): Promise<Json> {
+  private async runControl(req: ControlRequest, handle?: SendHandle): Promise<Json> {
     switch (req.op) {
       case 'spawn':
-        return this.spawn(req.kind, req.path, req.args, req.meta) as unknown as Json;
+        if (req.handle && !handle) throw new Error(`spawn of ${req.path}: the handle sent with the request did not arrive`);
+        try {
+          return this.spawn(req.kind, req.path, req.args, req.meta, req.handle ? handle : undefined) as unknown as Json;
+        } catch (err) {
+          destroyHandle(handle); // nobody else will own it
+          throw err;
+        }
       case 'stop':
         return (await this.stop(req.path, req.timeoutMs)) as unknown as Json;
       case 'signal':
@@ -460,6 +499,7 @@ export class ActorNode {
 class HandlerContext implements ActorContext<Json, Json> {
   replied = false;
   stopAfter = false;
+  handle: SendHandle | undefined = undefined;
 
   constructor(
     readonly node: ActorNode,
@@ -503,6 +543,11 @@ class HandlerContext implements ActorContext<Json, Json> {
     this.replied = true;
     this.node.sendReply(this.ask.from, this.ask.id, result);
   }
+}
+
+function destroyHandle(handle: SendHandle | undefined): void {
+  if (handle && 'destroy' in handle && typeof handle.destroy === 'function') handle.destroy();
+  else if (handle && 'close' in handle && typeof handle.close === 'function') handle.close();
 }
 
 function nodeDown(node: NodeId): Error {

@@ -20,6 +20,7 @@ export type ShutdownMode = 'smart' | 'fast' | 'immediate';
 export type Signal =
   | { type: 'reload'; settings: Record<string, string>; changed: string[] } // re-read configuration
   | { type: 'terminate' } // end this actor now (pg_terminate_backend)
+  | { type: 'cancel'; processId: number; secretKey: number } // stop the running statement (CancelRequest, pg_cancel_backend)
   | { type: 'shutdown'; mode: ShutdownMode }; // the cluster is going down
 
 export interface SpawnMeta {
@@ -32,7 +33,8 @@ export interface SpawnMeta {
 }
 
 export type ControlRequest =
-  | { op: 'spawn'; kind: string; path: string; args: JsonObject; meta: SpawnMeta }
+  /** `handle: true`: the request travels with an OS handle (a socket) that the new actor receives in its init context. */
+  | { op: 'spawn'; kind: string; path: string; args: JsonObject; meta: SpawnMeta; handle?: boolean }
   | { op: 'stop'; path: string; timeoutMs: number }
   | { op: 'signal'; path: string | null; signal: Signal }; // null: every actor of the node
 

@@ -11,6 +11,7 @@
  * Workers exit by themselves when the primary dies: their IPC channel
  * disconnects (see workerProcess.ts).
  */
+import type { SendHandle } from 'node:child_process';
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import type { Intensity } from './childSpec.ts';
@@ -80,11 +81,15 @@ export class WorkerPool {
     }
   }
 
-  send(node: NodeId, wire: Wire): boolean {
+  /** Sends a wire (and an OS handle, e.g. a client socket, that then moves to that worker). */
+  send(node: NodeId, wire: Wire, handle?: SendHandle): boolean {
     const w = this.workers.get(node);
     if (!w || !w.worker.isConnected()) return false;
     try {
-      return w.worker.send(wire);
+      // node's send() returns false under back-pressure, yet the message is queued: only a throw means it was not sent.
+      if (handle === undefined) return w.worker.send(wire);
+      w.worker.send(wire, handle);
+      return true;
     } catch {
       // The channel closed between the check and the send; the exit event follows.
       return false;

@@ -12,6 +12,7 @@
  * crash stays inside this process, and the postmaster treats it as the death
  * of every actor hosted here.
  */
+import type { SendHandle } from 'node:child_process';
 import cluster from 'node:cluster';
 import { ActorNode } from './actorNode.ts';
 import { errorInfo } from './types.ts';
@@ -26,10 +27,10 @@ export interface WorkerRuntime {
 
 export async function startWorkerProcess(setup: (node: ActorNode) => Promise<void>): Promise<WorkerRuntime> {
   if (!cluster.isWorker || !cluster.worker || !process.send) throw new Error('startWorkerProcess must run in a node:cluster worker');
-  const send = (wire: Wire): boolean => {
+  const send = (wire: Wire, handle?: SendHandle): boolean => {
     if (!process.connected) return false;
     try {
-      return process.send!(wire);
+      return handle === undefined ? process.send!(wire) : process.send!(wire, handle);
     } catch {
       return false;
     }
@@ -51,8 +52,9 @@ export async function startWorkerProcess(setup: (node: ActorNode) => Promise<voi
       setImmediate(() => process.exit(0));
     }),
   );
-  process.on('message', (msg: unknown) => {
-    if (isWire(msg)) node.receive(msg);
+  // A client socket handed over by the postmaster arrives as the handle of a spawn request.
+  process.on('message', (msg: unknown, handle?: SendHandle) => {
+    if (isWire(msg)) node.receive(msg, handle ?? undefined);
   });
   await setup(node);
   send({ t: 'ready', pid: process.pid });

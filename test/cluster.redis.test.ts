@@ -46,10 +46,10 @@ test('a cluster whose external Redis cannot be reached does not start, says why,
   t.false(existsSync(join(dataDir, 'postmaster.pid')));
 });
 
-test('startCluster refuses what is not there yet and bad settings, before starting anything', async (t) => {
+test('startCluster refuses a bad listen port and bad settings, before starting anything', async (t) => {
   const dataDir = join(tempDir(t), 'data');
   initDataDirectory(dataDir);
-  await t.throwsAsync(startCluster({ dataDir, listen: { port: 5555 } as unknown as false }), { message: /wire protocol\) is not available yet/ });
+  await t.throwsAsync(startCluster({ dataDir, listen: { port: 70000 } }), { message: /listen\.port must be an integer from 0 to 65535/ });
   await t.throwsAsync(startCluster({ dataDir, settings: { no_such_thing: 1 } }), { message: /unrecognized configuration parameter "no_such_thing"/ });
   await t.throwsAsync(startCluster({ dataDir: join(dataDir, 'nope') }), { message: /does not exist/ });
   t.false(existsSync(join(dataDir, 'postmaster.pid')));

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { freePort } from './helpers/ports.ts';
 import type { ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import { startCluster } from '../index.ts';
@@ -133,8 +134,8 @@ interface ServerRun {
  * `actorgres start` does: once it says it is ready (its signal handlers are
  * installed by then), SIGINT stops it (fast shutdown).
  */
-function serverUntilReady(dataDir: string): Promise<ServerRun> {
-  const child = spawn(process.execPath, [BIN, 'server', '-D', dataDir, '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+async function serverUntilReady(dataDir: string): Promise<ServerRun> {
+  const child = spawn(process.execPath, [BIN, 'server', '-D', dataDir, '--workers', '1', '-p', String(await freePort())], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const run: ServerRun = { code: null, stdout: '', stderr: '', messages: [] };
   const done = deferred<ServerRun>();
   child.stdout!.on('data', (d: Buffer) => (run.stdout += d.toString()));

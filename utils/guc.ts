@@ -12,6 +12,8 @@ import { availableParallelism } from 'node:os';
 import { LEVELS } from './elog.ts';
 
 export type GucContext = 'postmaster' | 'sighup';
+/** The unit a bare number means and values are stored in (PostgreSQL's GUC_UNIT_MS, GUC_UNIT_S, bytes). */
+type Unit = 'ms' | 's' | 'bytes';
 
 interface GucBase {
   name: string;
@@ -19,13 +21,48 @@ interface GucBase {
   description: string;
 }
 type GucDef =
-  | (GucBase & { type: 'int'; default: number; min: number; max: number; unit?: 'ms' | 'bytes' })
+  | (GucBase & { type: 'int'; default: number; min: number; max: number; unit?: Unit })
   | (GucBase & { type: 'bool'; default: boolean })
   | (GucBase & { type: 'string'; default: string })
   | (GucBase & { type: 'enum'; default: string; values: readonly string[] });
 
 export const GUC_DEFS: readonly GucDef[] = [
-  { name: 'port', type: 'int', default: 5432, min: 1, max: 65535, context: 'postmaster', description: 'TCP port the server listens on (recorded in postmaster.pid)' },
+  {
+    name: 'port',
+    type: 'int',
+    default: 5432,
+    min: 1,
+    max: 65535,
+    context: 'postmaster',
+    description: 'TCP port the server listens on; also names the unix socket DIR/.s.PGSQL.<port>',
+  },
+  {
+    name: 'listen_addresses',
+    type: 'string',
+    default: 'localhost',
+    context: 'postmaster',
+    description: "comma-separated host names or IP addresses to listen on for TCP; '*' = all, '' = the unix socket only",
+  },
+  { name: 'max_connections', type: 'int', default: 100, min: 1, max: 262_143, context: 'postmaster', description: 'most concurrent client sessions' },
+  {
+    name: 'superuser_reserved_connections',
+    type: 'int',
+    default: 3,
+    min: 0,
+    max: 262_143,
+    context: 'postmaster',
+    description: 'of max_connections, slots only superusers may take',
+  },
+  {
+    name: 'authentication_timeout',
+    type: 'int',
+    default: 60,
+    min: 1,
+    max: 600,
+    unit: 's',
+    context: 'sighup',
+    description: 'a client that has not authenticated by then is disconnected',
+  },
   { name: 'node_workers', type: 'int', default: 0, min: 0, max: 256, context: 'postmaster', description: 'worker processes that host actors; 0 = one per CPU' },
   {
     name: 'redis_url',
@@ -197,21 +234,23 @@ export function resolveWorkers(settings: Settings): number {
   return n > 0 ? n : availableParallelism();
 }
 
-const UNIT_FACTORS: Record<'ms' | 'bytes', Record<string, number>> = {
+const UNIT_FACTORS: Record<Unit, Record<string, number>> = {
   ms: { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 },
+  // A value in ms for a setting in seconds is rounded, as PostgreSQL does.
+  s: { ms: 1 / 1000, s: 1, min: 60, h: 3600, d: 86_400 },
   // PostgreSQL's memory units are case-sensitive and binary: kB, MB, GB, TB.
   bytes: { B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 },
 };
 
-function parseInteger(raw: string, unit?: 'ms' | 'bytes'): number | null {
+function parseInteger(raw: string, unit?: Unit): number | null {
   const m = /^\s*(-?\d+)\s*([a-zA-Z]*)\s*$/.exec(raw);
   if (!m) return null;
   const n = Number(m[1]);
   const suffix = m[2]!;
   if (!suffix) return Number.isSafeInteger(n) ? n : null;
   if (!unit) return null;
-  const f = UNIT_FACTORS[unit][unit === 'ms' ? suffix.toLowerCase() : suffix];
-  return f === undefined ? null : n * f;
+  const f = UNIT_FACTORS[unit][unit === 'bytes' ? suffix : suffix.toLowerCase()];
+  return f === undefined ? null : Math.round(n * f);
 }
 
 function parseBool(raw: string): boolean | null {

@@ -1,7 +1,19 @@
-/* bytea (varlena.c byteain/byteaout): hex output; hex and escape input. */
+/* bytea (varlena.c byteain/byteaout): hex and escape output (bytea_output), hex and escape input. */
 import { SqlError } from '../errors.ts';
 
-export const formatBytea = (b: Buffer): string => '\\x' + b.toString('hex');
+/** byteaout: bytea_output 'hex' (the default) or 'escape'. */
+export const formatBytea = (b: Buffer, style: 'hex' | 'escape' = 'hex'): string => (style === 'escape' ? escapeBytea(b) : '\\x' + b.toString('hex'));
+
+/** The escape format: backslash doubled, bytes outside 0x20..0x7e as \ooo. */
+export function escapeBytea(b: Buffer): string {
+  let out = '';
+  for (const c of b) {
+    if (c === 92) out += '\\\\';
+    else if (c < 0x20 || c > 0x7e) out += '\\' + c.toString(8).padStart(3, '0');
+    else out += String.fromCharCode(c);
+  }
+  return out;
+}
 
 const hexValue = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
@@ -27,7 +39,11 @@ export function parseBytea(text: string): Buffer {
     }
     return out.subarray(0, n);
   }
-  // Escape format: \\ and \ooo; other bytes are taken as the UTF-8 of the text.
+  return parseEscapeBytea(text);
+}
+
+/** The escape format: \\ and \ooo; other bytes are taken as the UTF-8 of the text. */
+export function parseEscapeBytea(text: string): Buffer {
   const src = Buffer.from(text, 'utf8');
   const out = Buffer.allocUnsafe(src.length);
   let n = 0;

@@ -38,7 +38,7 @@ const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 /** A subset of PostgreSQL's Default timezone_abbreviations set: fixed offsets in seconds. */
-const ABBREVIATIONS: Record<string, number> = {
+export const ABBREVIATIONS: Readonly<Record<string, number>> = {
   utc: 0,
   ut: 0,
   gmt: 0,

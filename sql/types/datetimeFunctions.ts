@@ -619,7 +619,7 @@ export function toCharTimestamp(ts: bigint, format: string, withTz: boolean, zon
 }
 
 /** tzdata abbreviations where ICU has them, else PostgreSQL's numeric form (+05, +0530). */
-function zoneAbbreviationPg(ts: bigint, zone: string, offset: number): string {
+export function zoneAbbreviationPg(ts: bigint, zone: string, offset: number): string {
   const name = zoneAbbreviation(zone, Number(ts / 1000000n));
   if (name !== undefined) return name;
   const a = Math.abs(offset);

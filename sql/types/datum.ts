@@ -33,8 +33,12 @@ export type Datum = null | boolean | number | bigint | string | Buffer | Numeric
 export interface TypeContext {
   /** IANA zone name, e.g. 'UTC' or 'Europe/Berlin'. */
   timeZone: string;
-  /** 'ISO, MDY' when absent; only ISO output and MDY/DMY/YMD input ordering are supported. */
+  /** DateStyle, 'ISO, MDY' when absent: the output style (ISO, SQL, Postgres, German) and the MDY/DMY/YMD field order. */
   dateStyle?: string;
+  /** IntervalStyle, 'postgres' when absent (also sql_standard, postgres_verbose, iso_8601). */
+  intervalStyle?: string;
+  /** bytea_output, 'hex' when absent. */
+  byteaOutput?: string;
   /** extra_float_digits, 1 when absent (shortest round-trip output). */
   extraFloatDigits?: number;
   /** The transaction start instant (now()), microseconds since the Unix epoch. */

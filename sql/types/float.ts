@@ -198,3 +198,64 @@ export function compareFloat(a: number, b: number): number {
   const bn = Number.isNaN(b);
   return an ? (bn ? 0 : 1) : -1;
 }
+
+/** C frexp: [m, e] with |m| in [0.5, 1) and x = m * 2^e (x finite and nonzero). */
+function frexp(x: number): [number, number] {
+  let e = 0;
+  let m = Math.abs(x);
+  if (m < 2 ** -1022) {
+    m *= 2 ** 64;
+    e -= 64;
+  }
+  const exp = Math.floor(Math.log2(m));
+  m /= 2 ** exp;
+  e += exp;
+  // log2 can be off by one near powers of two.
+  while (m >= 1) {
+    m /= 2;
+    e++;
+  }
+  while (m < 0.5) {
+    m *= 2;
+    e--;
+  }
+  return [x < 0 ? -m : m, e];
+}
+
+/** C ldexp: y * 2^n, scaled in steps so that no intermediate overflows or underflows early. */
+function ldexp(y: number, n: number): number {
+  let r = y;
+  let k = n;
+  while (k > 1000) {
+    r *= 2 ** 1000;
+    k -= 1000;
+  }
+  while (k < -1000) {
+    r *= 2 ** -1000;
+    k += 1000;
+  }
+  return r * 2 ** k;
+}
+
+const CBRT2 = 1.2599210498948731648;
+const SQR_CBRT2 = 1.5874010519681994748;
+const CBRT_FACTOR = [1.0 / SQR_CBRT2, 1.0 / CBRT2, 1.0, CBRT2, SQR_CBRT2];
+
+/**
+ * cbrt() as glibc's sysdeps/ieee754/dbl-64/s_cbrt.c computes it, which
+ * PostgreSQL's dcbrt (cbrt() and ||/) calls: not correctly rounded, so
+ * cbrt(27) is 3.0000000000000004 there, and Math.cbrt would print 3.
+ */
+export function glibcCbrt(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x + x;
+  const [m, xe] = frexp(Math.abs(x));
+  const xm = m;
+  // The coefficients exactly as glibc spells them.
+  const u =
+    0.35489576504391986 +
+    (1.50819193781584896 + (-2.11499494167371287 + (2.4469312256353443 + (-1.83469277483613086 + (0.784932344976639262 - 0.145263899385486377 * xm) * xm) * xm) * xm) * xm) * xm;
+  const t2 = u * u * u;
+  const ym = ((u * (t2 + 2.0 * xm)) / (2.0 * t2 + xm)) * CBRT_FACTOR[2 + (xe % 3)]!;
+  const r = ldexp(ym, Math.trunc(xe / 3));
+  return x < 0 ? -r : r;
+}

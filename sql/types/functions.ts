@@ -9,19 +9,25 @@ import { SqlError } from '../errors.ts';
 import { castDatum } from './cast.ts';
 import type { Datum, Interval, TypeContext } from './datum.ts';
 import { age } from './datetimeMath.ts';
-import { checkTimestampRange, toLocal, fromLocal } from './datetime.ts';
+import { ABBREVIATIONS, checkTimestampRange, fromLocal, isFiniteTimestamp, toLocal } from './datetime.ts';
+import { isValidZone, zoneNotRecognized } from './timezone.ts';
 import { daysFromCivil, daysInMonth, USECS_PER_DAY, MIN_DATE_DAYS, END_DATE_DAYS } from './calendar.ts';
 import { dateTrunc, dateTruncInterval, extractDate, extractInterval, toCharTimestamp } from './datetimeFunctions.ts';
-import { floatPower } from './float.ts';
+import { floatPower, glibcCbrt } from './float.ts';
+import { formatText, quoteIdent, quoteLiteral } from './format.ts';
+import { output } from './io.ts';
 import { intOutOfRange, int32Op, int64Op, roundHalfEven } from './int.ts';
-import { justifyDays, justifyHours, justifyInterval } from './interval.ts';
-import { Jsonb, jsonbArrayLength, jsonbAsText, jsonbExtractPath, jsonbTypeof, JsonObject, type JsonValue } from './jsonb.ts';
+import { formatInterval, justifyDays, justifyHours, justifyInterval } from './interval.ts';
+import { parseEscapeBytea } from './bytea.ts';
+import { formatJsonPretty, Jsonb, jsonbArrayLength, jsonbAsText, jsonbExtractPath, jsonbTypeof, JsonObject, type JsonValue } from './jsonb.ts';
 import { Numeric } from './numeric.ts';
 import { numericExp, numericLn, numericLog, numericPower } from './numericMath.ts';
 import { formatType, typeByOid, typeDisplayName, TypeOid, type SqlType } from './oids.ts';
 import { ANY, resolveOverload } from './resolve.ts';
-import { charCount, charOffset, utf8Length } from './text.ts';
+import { bpcharTrim, charCount, charOffset, utf8Length } from './text.ts';
 import { toJsonValue } from './toJsonb.ts';
+import { toLocalTimestamp } from './toTimestamp.ts';
+import { TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY } from './datum.ts';
 
 export type FunctionFn = (args: Datum[], ctx: TypeContext) => Datum;
 
@@ -72,6 +78,8 @@ for (const name of ['length', 'char_length', 'character_length']) {
 }
 def('length', [O.bytea], O.int4, ([b]) => (b as Buffer).length);
 def('octet_length', [O.text], O.int4, ([s]) => utf8Length(str(s)));
+// bpcharoctetlen: char(n) counts its padding (length() does not).
+def('octet_length', [O.bpchar], O.int4, ([s]) => utf8Length(str(s)));
 def('octet_length', [O.bytea], O.int4, ([b]) => (b as Buffer).length);
 def('bit_length', [O.text], O.int4, ([s]) => utf8Length(str(s)) * 8);
 
@@ -179,6 +187,39 @@ def('md5', [O.bytea], O.text, ([b]) =>
     .update(b as Buffer)
     .digest('hex'),
 );
+def('translate', [O.text, O.text, O.text], O.text, ([s, from, to]) => {
+  const f = Array.from(str(from));
+  const t = Array.from(str(to));
+  let out = '';
+  for (const ch of str(s)) {
+    const i = f.indexOf(ch);
+    if (i < 0) out += ch;
+    else if (i < t.length) out += t[i];
+  }
+  return out;
+});
+def('starts_with', [O.text, O.text], O.bool, ([s, prefix]) => str(s).startsWith(str(prefix)));
+def('quote_ident', [O.text], O.text, ([s]) => quoteIdent(str(s)));
+def('quote_literal', [O.text], O.text, ([s]) => quoteLiteral(str(s)));
+/** quote_literal(anyelement) and quote_nullable(anyelement) are SQL functions over $1::text (booleans read 'true'). */
+const asText = (v: Datum, t: SqlType, ctx: TypeContext): string => castDatum(v, t, typeByOid(O.text), ctx, true) as string;
+def('quote_literal', [ANY], O.text, ([v], ctx, types) => quoteLiteral(asText(v!, types[0]!, ctx)));
+def('quote_nullable', [O.text], O.text, ([s]) => (s === null ? 'NULL' : quoteLiteral(str(s))), { strict: false });
+def('quote_nullable', [ANY], O.text, ([v], ctx, types) => (v === null ? 'NULL' : quoteLiteral(asText(v!, types[0]!, ctx))), { strict: false });
+/** format(): arguments print with their type's output function (booleans as t/f). */
+const formatFn = (args: Datum[], ctx: TypeContext, types: SqlType[]): Datum => {
+  if (args[0] === null) return null;
+  const rest = args.slice(1).map((v, i) => {
+    const t = types[i + 1]!;
+    if (v === null) return { text: null };
+    const text = output(t, v, ctx);
+    return t.oid === O.int4 || t.oid === O.int2 ? { text, int: v as number } : { text };
+  });
+  return formatText(str(args[0]), rest);
+};
+def('format', [O.text], O.text, formatFn, { strict: false, variadic: ANY });
+def('to_hex', [O.int4], O.text, ([n]) => (int(n) >>> 0).toString(16));
+def('to_hex', [O.int8], O.text, ([n]) => BigInt.asUintN(64, n as bigint).toString(16));
 def('ascii', [O.text], O.int4, ([s]) => (str(s).length === 0 ? 0 : str(s).codePointAt(0)!));
 def('chr', [O.int4], O.text, ([n]) => {
   const c = int(n);
@@ -235,7 +276,49 @@ def('sqrt', [O.float8], O.float8, ([v]) => {
   return Math.sqrt(int(v));
 });
 def('sqrt', [O.numeric], O.numeric, ([v]) => num(v).sqrt());
-def('cbrt', [O.float8], O.float8, ([v]) => Math.cbrt(int(v)));
+def('cbrt', [O.float8], O.float8, ([v]) => glibcCbrt(int(v)));
+def('gcd', [O.int4, O.int4], O.int4, ([a, b]) => int32Gcd(int(a), int(b)));
+def('gcd', [O.int8, O.int8], O.int8, ([a, b]) => int64Gcd(a as bigint, b as bigint));
+def('gcd', [O.numeric, O.numeric], O.numeric, ([a, b]) => numericGcd(num(a), num(b)));
+def('lcm', [O.int4, O.int4], O.int4, ([a, b]) => {
+  const x = int(a);
+  const y = int(b);
+  if (x === 0 || y === 0) return 0;
+  const r = Math.abs((x / int32Gcd(x, y)) * y);
+  if (r > 2147483647) throw intOutOfRange(4);
+  return r;
+});
+def('lcm', [O.int8, O.int8], O.int8, ([a, b]) => {
+  const x = a as bigint;
+  const y = b as bigint;
+  if (x === 0n || y === 0n) return 0n;
+  const r = (x / int64Gcd(x, y)) * y;
+  const abs = r < 0n ? -r : r;
+  if (abs > 9223372036854775807n) throw intOutOfRange(8);
+  return abs;
+});
+def('lcm', [O.numeric, O.numeric], O.numeric, ([a, b]) => {
+  const x = num(a);
+  const y = num(b);
+  // Infinities give NaN, like NaN itself.
+  if (!x.isFinite() || !y.isFinite()) return Numeric.NaN;
+  const scale = Math.max(x.scale, y.scale);
+  if (x.isZero() || y.isZero()) return Numeric.of(0n, scale);
+  return x.divTrunc(numericGcd(x, y)).mul(y).abs().round(scale);
+});
+def('scale', [O.numeric], O.int4, ([v]) => (num(v).isFinite() ? num(v).scale : null));
+def('min_scale', [O.numeric], O.int4, ([v]) => (num(v).isFinite() ? trimScale(num(v)).scale : null));
+def('trim_scale', [O.numeric], O.numeric, ([v]) => (num(v).isFinite() ? trimScale(num(v)) : v));
+def('factorial', [O.int8], O.numeric, ([v]) => {
+  const n = v as bigint;
+  if (n < 0n) throw new SqlError('22003', 'factorial of a negative number is undefined');
+  if (n > 32177n) throw new SqlError('22003', 'value overflows numeric format');
+  let r = 1n;
+  for (let i = 2n; i <= n; i++) r *= i;
+  return Numeric.fromInt(r);
+});
+def('degrees', [O.float8], O.float8, ([v]) => int(v) * (180 / Math.PI));
+def('radians', [O.float8], O.float8, ([v]) => int(v) * (Math.PI / 180));
 def('exp', [O.float8], O.float8, ([v]) => {
   const r = Math.exp(int(v));
   if (!Number.isFinite(r) && Number.isFinite(int(v))) throw new SqlError('22003', 'value out of range: overflow');
@@ -265,6 +348,141 @@ def('log', [O.numeric, O.numeric], O.numeric, ([b, v]) => numericLog(num(b), num
 def('pi', [], O.float8, () => Math.PI);
 def('random', [], O.float8, () => Math.random(), { volatile: true });
 def('gen_random_uuid', [], O.uuid, () => randomUUID(), { volatile: true });
+
+/** int4gcd: Euclid on the magnitudes; gcd(INT_MIN, 0) and gcd(INT_MIN, INT_MIN) overflow. */
+function int32Gcd(a: number, b: number): number {
+  let x = a;
+  let y = b;
+  while (y !== 0) [x, y] = [y, x % y];
+  if (x === -2147483648) throw intOutOfRange(4);
+  return Math.abs(x);
+}
+function int64Gcd(a: bigint, b: bigint): bigint {
+  let x = a;
+  let y = b;
+  while (y !== 0n) [x, y] = [y, x % y];
+  if (x === -9223372036854775808n) throw intOutOfRange(8);
+  return x < 0n ? -x : x;
+}
+/** numeric gcd: the result has the larger of the two display scales. */
+function numericGcd(a: Numeric, b: Numeric): Numeric {
+  if (!a.isFinite() || !b.isFinite()) return Numeric.NaN;
+  const scale = Math.max(a.scale, b.scale);
+  let x = a.abs().round(scale);
+  let y = b.abs().round(scale);
+  while (!y.isZero()) [x, y] = [y, x.mod(y).round(scale)];
+  return x;
+}
+/** trim_scale: the smallest scale that keeps the value. */
+function trimScale(v: Numeric): Numeric {
+  let scale = v.scale;
+  while (scale > 0 && v.round(scale - 1).equals(v)) scale--;
+  return v.round(scale);
+}
+
+// ---------------------------------------------------------------------------
+// Binary strings
+
+const bytes = (v: Datum): Buffer => v as Buffer;
+def('get_byte', [O.bytea, O.int4], O.int4, ([b, n]) => bytes(b)[checkByteIndex(bytes(b), int(n))]!);
+def('set_byte', [O.bytea, O.int4, O.int4], O.bytea, ([b, n, v]) => {
+  const out = Buffer.from(bytes(b));
+  out[checkByteIndex(out, int(n))] = int(v) & 0xff;
+  return out;
+});
+def('get_bit', [O.bytea, O.int8], O.int4, ([b, n]) => {
+  const i = Number(n as bigint);
+  if (i < 0 || i >= bytes(b).length * 8) throw new SqlError('2202E', `index ${i} out of valid range, 0..${bytes(b).length * 8 - 1}`);
+  return (bytes(b)[i >> 3]! >> (i & 7)) & 1;
+});
+function checkByteIndex(b: Buffer, n: number): number {
+  if (n < 0 || n >= b.length) throw new SqlError('2202E', `index ${n} out of valid range, 0..${b.length - 1}`);
+  return n;
+}
+for (const name of ['substr', 'substring']) {
+  def(name, [O.bytea, O.int4], O.bytea, ([b, a]) => byteaSubstr(bytes(b), int(a)));
+  def(name, [O.bytea, O.int4, O.int4], O.bytea, ([b, a, c]) => byteaSubstr(bytes(b), int(a), int(c)));
+}
+function byteaSubstr(b: Buffer, start: number, count?: number): Buffer {
+  if (count !== undefined && count < 0) throw new SqlError('22011', 'negative substring length not allowed');
+  const from = Math.max(start, 1);
+  const to = count === undefined ? b.length + 1 : start + count;
+  return to <= from ? Buffer.alloc(0) : Buffer.from(b.subarray(from - 1, to - 1));
+}
+def('position', [O.bytea, O.bytea], O.int4, ([b, sub]) => bytes(b).indexOf(bytes(sub)) + 1);
+def('encode', [O.bytea, O.text], O.text, ([b, f]) => encodeBytea(bytes(b), str(f)));
+def('decode', [O.text, O.text], O.bytea, ([s, f]) => decodeBytea(str(s), str(f)));
+def('convert_from', [O.bytea, O.text], O.text, ([b, enc]) => {
+  checkEncoding(str(enc));
+  const text = bytes(b).toString('utf8');
+  if (Buffer.byteLength(text, 'utf8') !== bytes(b).length || text.includes('\ufffd')) {
+    throw new SqlError('22021', `invalid byte sequence for encoding "UTF8": ${byteSequence(bytes(b))}`);
+  }
+  return text;
+});
+def('convert_to', [O.text, O.text], O.bytea, ([s, enc]) => {
+  checkEncoding(str(enc));
+  return Buffer.from(str(s), 'utf8');
+});
+for (const alg of ['sha224', 'sha256', 'sha384', 'sha512']) def(alg, [O.bytea], O.bytea, ([b]) => createHash(alg).update(bytes(b)).digest());
+
+function checkEncoding(name: string): void {
+  const n = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (n !== 'utf8' && n !== 'unicode') throw new SqlError('22023', `invalid source encoding name "${name}"`);
+}
+function byteSequence(b: Buffer): string {
+  const s = b.toString('utf8');
+  const bad = s.indexOf('\ufffd');
+  const at = Buffer.byteLength(s.slice(0, Math.max(0, bad)), 'utf8');
+  return Array.from(b.subarray(at, at + 1))
+    .map((x) => '0x' + x.toString(16).padStart(2, '0'))
+    .join(' ');
+}
+function encodeBytea(b: Buffer, format: string): string {
+  switch (format.toLowerCase()) {
+    case 'hex':
+      return b.toString('hex');
+    case 'base64':
+      // PostgreSQL breaks base64 output into lines of 76 characters.
+      return b.toString('base64').replace(/(.{76})(?=.)/g, '$1\n');
+    case 'escape':
+      return encodeEscape(b);
+    default:
+      throw new SqlError('22023', `unrecognized encoding: "${format}"`);
+  }
+}
+/** esc_enc: only NUL and high-bit bytes become \\ooo, and backslash doubles (byteaout escapes more). */
+function encodeEscape(b: Buffer): string {
+  let out = '';
+  for (const c of b) {
+    if (c === 92) out += '\\\\';
+    else if (c === 0 || c >= 0x80) out += '\\' + c.toString(8).padStart(3, '0');
+    else out += String.fromCharCode(c);
+  }
+  return out;
+}
+function decodeBytea(s: string, format: string): Buffer {
+  switch (format.toLowerCase()) {
+    case 'hex': {
+      const t = s.replace(/[ \t\n\r]/g, '');
+      const bad = /[^0-9a-fA-F]/.exec(t);
+      if (bad) throw new SqlError('22023', `invalid hexadecimal digit: "${bad[0]}"`);
+      if (t.length % 2 !== 0) throw new SqlError('22023', 'invalid hexadecimal data: odd number of digits');
+      return Buffer.from(t, 'hex');
+    }
+    case 'base64': {
+      const t = s.replace(/[ \t\n\r]/g, '');
+      const bad = /[^A-Za-z0-9+/=]/.exec(t);
+      if (bad) throw new SqlError('22023', `invalid symbol "${bad[0]}" found while decoding base64 sequence`);
+      if (t.length % 4 !== 0) throw new SqlError('22023', 'invalid base64 end sequence', { hint: 'Input data is missing padding, is truncated, or is otherwise corrupted.' });
+      return Buffer.from(t, 'base64');
+    }
+    case 'escape':
+      return parseEscapeBytea(s);
+    default:
+      throw new SqlError('22023', `unrecognized encoding: "${format}"`);
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Date and time
@@ -298,6 +516,44 @@ def('age', [O.timestamptz], O.interval, ([a], ctx) => age(localMidnight(ctx), to
 def('justify_hours', [O.interval], O.interval, ([v]) => justifyHours(v as Interval));
 def('justify_days', [O.interval], O.interval, ([v]) => justifyDays(v as Interval));
 def('justify_interval', [O.interval], O.interval, ([v]) => justifyInterval(v as Interval));
+
+/*
+ * timezone(zone, ...) and AT TIME ZONE (timestamp_zone, timestamptz_zone):
+ * a fixed-offset abbreviation first, then an IANA zone name; an interval
+ * zone is an offset east of Greenwich without months or days.
+ */
+function zoneOf(name: string): { fixed: number } | { zone: string } {
+  const abbrev = ABBREVIATIONS[name.toLowerCase()];
+  if (abbrev !== undefined) return { fixed: abbrev };
+  if (isValidZone(name)) return { zone: name };
+  throw zoneNotRecognized(name);
+}
+function intervalZone(iv: Interval): number {
+  if (iv.months !== 0 || iv.days !== 0) {
+    throw new SqlError('22023', `interval time zone "${formatInterval(iv)}" must not include months or days`);
+  }
+  return Number(iv.micros / 1000000n);
+}
+const localToInstant = (ts: bigint, z: { fixed: number } | { zone: string }): bigint =>
+  !isFiniteTimestamp(ts) ? ts : checkTimestampRange('fixed' in z ? ts - BigInt(z.fixed) * 1000000n : fromLocal(ts, z.zone));
+const instantToLocal = (ts: bigint, z: { fixed: number } | { zone: string }): bigint =>
+  !isFiniteTimestamp(ts) ? ts : checkTimestampRange('fixed' in z ? ts + BigInt(z.fixed) * 1000000n : toLocal(ts, z.zone));
+def('timezone', [O.text, O.timestamp], O.timestamptz, ([z, ts]) => localToInstant(ts as bigint, zoneOf(str(z))));
+def('timezone', [O.text, O.timestamptz], O.timestamp, ([z, ts]) => instantToLocal(ts as bigint, zoneOf(str(z))));
+def('timezone', [O.interval, O.timestamp], O.timestamptz, ([z, ts]) => localToInstant(ts as bigint, { fixed: intervalZone(z as Interval) }));
+def('timezone', [O.interval, O.timestamptz], O.timestamp, ([z, ts]) => instantToLocal(ts as bigint, { fixed: intervalZone(z as Interval) }));
+
+def('to_date', [O.text, O.text], O.date, ([t, f]) => toLocalTimestamp(str(t), str(f), 'date').days);
+def('to_timestamp', [O.text, O.text], O.timestamptz, ([t, f], ctx) => checkTimestampRange(fromLocal(toLocalTimestamp(str(t), str(f), 'timestamp').micros, ctx.timeZone)));
+def('to_timestamp', [O.float8], O.timestamptz, ([v]) => {
+  const secs = int(v);
+  if (Number.isNaN(secs)) throw new SqlError('22008', 'timestamp cannot be NaN');
+  if (secs === Infinity) return TIMESTAMP_INFINITY;
+  if (secs === -Infinity) return TIMESTAMP_NEG_INFINITY;
+  const micros = Math.round(secs * 1e6);
+  if (!Number.isFinite(micros) || Math.abs(secs) > 1e13) throw new SqlError('22008', `timestamp out of range: "${output(typeByOid(O.float8), secs, { timeZone: 'UTC' })}"`);
+  return checkTimestampRange(BigInt(micros));
+});
 
 function localMidnight(ctx: TypeContext): bigint {
   const local = toLocal(nowOf(ctx), ctx.timeZone);
@@ -343,6 +599,7 @@ def('jsonb_extract_path', [O.jsonb], O.jsonb, ([j, ...path]) => (path.some((p) =
 def('jsonb_extract_path_text', [O.jsonb], O.text, ([j, ...path]) => (path.some((p) => p === null) ? null : jsonbAsText(jsonbExtractPath(j as Jsonb, path as string[]))), {
   variadic: O.text,
 });
+def('jsonb_pretty', [O.jsonb], O.text, ([j]) => formatJsonPretty((j as Jsonb).root));
 def('to_jsonb', [ANY], O.jsonb, ([v], ctx, types) => new Jsonb(toJsonValue(v!, types[0]!, ctx)));
 def('jsonb_build_array', [], O.jsonb, (args, ctx, types) => new Jsonb(args.map((v, i) => (v === null ? null : toJsonValue(v, types[i]!, ctx)))), { strict: false, variadic: ANY });
 def(

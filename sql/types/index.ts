@@ -23,6 +23,7 @@ export { likeMatch, regexMatch } from './like.ts';
 export { encodeIndexKey } from './indexKey.ts';
 export { serializeDatum, deserializeDatum } from './serialize.ts';
 export type { Stored } from './serialize.ts';
-export { makeInterval, compareInterval, formatInterval, parseInterval, justifyHours, justifyDays, justifyInterval } from './interval.ts';
+export { canonicalDateStyle } from './dateStyle.ts';
+export { makeInterval, compareInterval, formatInterval, formatIntervalStyle, parseInterval, justifyHours, justifyDays, justifyInterval } from './interval.ts';
 export { fromLocal, toLocal } from './datetime.ts';
 export { parseBool } from './text.ts';

@@ -62,6 +62,104 @@ export function formatInterval(iv: Interval): string {
   return parts.join('');
 }
 
+/** interval2itm: fields that all carry the sign of their part (months, days, time). */
+function intervalFields(iv: Interval): { year: number; mon: number; mday: number; hour: bigint; min: number; sec: number; fsec: number } {
+  const year = Math.trunc(iv.months / 12);
+  const t = iv.micros;
+  const hour = t / 3600000000n;
+  const rest = Number(t - hour * 3600000000n);
+  return { year, mon: iv.months - year * 12, mday: iv.days, hour, min: Math.trunc(rest / 60000000), sec: Math.trunc(rest / 1e6) % 60, fsec: rest % 1e6 };
+}
+
+/** AppendSeconds on magnitudes: '5', '05' (fillZeros), '5.25'. */
+function appendSeconds(sec: number, fsec: number, fillZeros: boolean): string {
+  const s = formatSeconds(Math.abs(sec), Math.abs(fsec));
+  return fillZeros || Math.abs(sec) >= 10 ? s : s.slice(1);
+}
+
+/** EncodeInterval in the given IntervalStyle (postgres, postgres_verbose, sql_standard, iso_8601). */
+export function formatIntervalStyle(iv: Interval, style: string | undefined): string {
+  switch ((style ?? 'postgres').toLowerCase()) {
+    case 'iso_8601':
+      return formatIso8601(iv);
+    case 'sql_standard':
+      return formatSqlStandard(iv);
+    case 'postgres_verbose':
+      return formatVerbose(iv);
+    default:
+      return formatInterval(iv);
+  }
+}
+
+function formatIso8601(iv: Interval): string {
+  const f = intervalFields(iv);
+  if (f.year === 0 && f.mon === 0 && f.mday === 0 && f.hour === 0n && f.min === 0 && f.sec === 0 && f.fsec === 0) return 'PT0S';
+  const part = (v: number | bigint, unit: string): string => (v === 0 || v === 0n ? '' : `${v}${unit}`);
+  let out = 'P' + part(f.year, 'Y') + part(f.mon, 'M') + part(f.mday, 'D');
+  if (f.hour !== 0n || f.min !== 0 || f.sec !== 0 || f.fsec !== 0) out += 'T';
+  out += part(f.hour, 'H') + part(f.min, 'M');
+  if (f.sec !== 0 || f.fsec !== 0) out += (f.sec < 0 || f.fsec < 0 ? '-' : '') + appendSeconds(f.sec, f.fsec, false) + 'S';
+  return out;
+}
+
+function formatSqlStandard(iv: Interval): string {
+  const f = intervalFields(iv);
+  const hour = Number(f.hour);
+  const vals = [f.year, f.mon, f.mday, hour, f.min, f.sec, f.fsec];
+  const hasNegative = vals.some((v) => v < 0);
+  const hasPositive = vals.some((v) => v > 0);
+  const hasYearMonth = f.year !== 0 || f.mon !== 0;
+  const hasDayTime = f.mday !== 0 || hour !== 0 || f.min !== 0 || f.sec !== 0 || f.fsec !== 0;
+  const standard = !(hasNegative && hasPositive) && !(hasYearMonth && hasDayTime);
+  if (!hasNegative && !hasPositive) return '0';
+  const abs = Math.abs;
+  if (!standard) {
+    const ys = f.year < 0 || f.mon < 0 ? '-' : '+';
+    const ds = f.mday < 0 ? '-' : '+';
+    const ss = hour < 0 || f.min < 0 || f.sec < 0 || f.fsec < 0 ? '-' : '+';
+    return `${ys}${abs(f.year)}-${abs(f.mon)} ${ds}${abs(f.mday)} ${ss}${abs(hour)}:${String(abs(f.min)).padStart(2, '0')}:${appendSeconds(f.sec, f.fsec, true)}`;
+  }
+  const sign = hasNegative ? '-' : '';
+  const time = `${abs(hour)}:${String(abs(f.min)).padStart(2, '0')}:${appendSeconds(f.sec, f.fsec, true)}`;
+  if (hasYearMonth) return `${sign}${abs(f.year)}-${abs(f.mon)}`;
+  if (f.mday !== 0) return `${sign}${abs(f.mday)} ${time}`;
+  return sign + time;
+}
+
+function formatVerbose(iv: Interval): string {
+  const f = intervalFields(iv);
+  let out = '@';
+  let zero = true;
+  let before = false;
+  const part = (value: number, unit: string): void => {
+    if (value === 0) return;
+    let v = value;
+    if (zero) {
+      before = v < 0;
+      v = Math.abs(v);
+    } else if (before) v = -v;
+    out += ` ${v} ${unit}${v === 1 ? '' : 's'}`;
+    zero = false;
+  };
+  part(f.year, 'year');
+  part(f.mon, 'mon');
+  part(f.mday, 'day');
+  part(Number(f.hour), 'hour');
+  part(f.min, 'min');
+  if (f.sec !== 0 || f.fsec !== 0) {
+    out += ' ';
+    if (f.sec < 0 || (f.sec === 0 && f.fsec < 0)) {
+      if (zero) before = true;
+      else if (!before) out += '-';
+    } else if (before) out += '-';
+    out += appendSeconds(f.sec, f.fsec, false) + ` sec${Math.abs(f.sec) !== 1 || f.fsec !== 0 ? 's' : ''}`;
+    zero = false;
+  }
+  if (zero) out += ' 0';
+  if (before) out += ' ago';
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Input
 

@@ -1,7 +1,7 @@
 /*
  * Type input and output functions (typinput / typoutput): the text form of
- * every datum, byte for byte as PostgreSQL prints it with DateStyle ISO and
- * IntervalStyle postgres.
+ * every datum, byte for byte as PostgreSQL prints it under the session's
+ * DateStyle, IntervalStyle and bytea_output.
  */
 import { SqlError } from '../errors.ts';
 import { formatBytea, parseBytea } from './bytea.ts';
@@ -9,7 +9,8 @@ import type { Datum, Interval, TypeContext } from './datum.ts';
 import { formatDate, formatTime, formatTimestamp, formatTimestamptz, parseDate, parseTime, parseTimestamp } from './datetime.ts';
 import { formatFloat, parseFloat8 } from './float.ts';
 import { parseInt32, parseInt64 } from './int.ts';
-import { formatInterval, parseInterval } from './interval.ts';
+import { formatInterval, formatIntervalStyle, parseInterval } from './interval.ts';
+import { formatDateStyled, formatTimestampStyled, parseDateStyle } from './dateStyle.ts';
 import { Jsonb, parseJsonb, validateJson } from './jsonb.ts';
 import { Numeric } from './numeric.ts';
 import { charLength, TypeOid, type SqlType } from './oids.ts';
@@ -72,6 +73,9 @@ export function input(type: SqlType, text: string, ctx: TypeContext): Datum {
 const wrongDatum = (type: SqlType, value: Datum): Error => new TypeError(`datum ${String(value)} is not a ${type.name}`);
 
 /** typoutput. */
+/** DateStyle ISO (the default) prints through the fast ISO formatters. */
+const isoDates = (ctx: TypeContext): boolean => ctx.dateStyle === undefined || parseDateStyle(ctx.dateStyle).style === 'ISO';
+
 export function output(type: SqlType, value: Datum, ctx: TypeContext): string {
   switch (type.oid) {
     case TypeOid.int4:
@@ -94,17 +98,17 @@ export function output(type: SqlType, value: Datum, ctx: TypeContext): string {
     case TypeOid.numeric:
       return (value as Numeric).toString();
     case TypeOid.date:
-      return formatDate(value as number);
+      return isoDates(ctx) ? formatDate(value as number) : formatDateStyled(value as number, parseDateStyle(ctx.dateStyle));
     case TypeOid.time:
       return formatTime(value as bigint);
     case TypeOid.timestamp:
-      return formatTimestamp(value as bigint);
+      return isoDates(ctx) ? formatTimestamp(value as bigint) : formatTimestampStyled(value as bigint, undefined, parseDateStyle(ctx.dateStyle));
     case TypeOid.timestamptz:
-      return formatTimestamptz(value as bigint, ctx.timeZone);
+      return isoDates(ctx) ? formatTimestamptz(value as bigint, ctx.timeZone) : formatTimestampStyled(value as bigint, ctx.timeZone, parseDateStyle(ctx.dateStyle));
     case TypeOid.interval:
-      return formatInterval(value as Interval);
+      return ctx.intervalStyle === undefined ? formatInterval(value as Interval) : formatIntervalStyle(value as Interval, ctx.intervalStyle);
     case TypeOid.bytea:
-      return formatBytea(value as Buffer);
+      return formatBytea(value as Buffer, ctx.byteaOutput === 'escape' ? 'escape' : 'hex');
     case TypeOid.jsonb:
       return (value as Jsonb).toString();
     default:

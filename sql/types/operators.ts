@@ -20,7 +20,8 @@ import {
 import { checkTimestampRange, fromLocal } from './datetime.ts';
 import { TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY } from './datum.ts';
 import { USECS_PER_DAY } from './calendar.ts';
-import { compareFloat, floatOp, floatPower } from './float.ts';
+import { compareFloat, floatOp, floatPower, glibcCbrt } from './float.ts';
+import { lookupFunction } from './functions.ts';
 import { checkInt32, checkInt64, int32Op, int64Op } from './int.ts';
 import { addInterval, divInterval, mulInterval, negateInterval, subInterval } from './interval.ts';
 import { castDatum } from './cast.ts';
@@ -30,6 +31,11 @@ import { Numeric } from './numeric.ts';
 import { numericPower } from './numericMath.ts';
 import { typeByOid, typeDisplayName, TypeOid, type SqlType } from './oids.ts';
 import { ANY, resolveOverload } from './resolve.ts';
+
+/** The abs() implementation for a type (the @ operator shares its overflow errors). */
+function lookupAbs(oid: number): (args: Datum[], ctx: TypeContext) => Datum {
+  return lookupFunction('abs', [typeByOid(oid)]).fn;
+}
 
 export type OperatorFn = (a: Datum, b: Datum, ctx: TypeContext) => Datum;
 
@@ -164,7 +170,11 @@ for (const t of INTS) {
   }
   def('+', null, t, t, (_a, b) => b);
 }
-// int4 @ abs is rarely used; |/ and ! are not provided.
+// Prefix @ (absolute value) for every numeric type; PostgreSQL 14 removed ! and !!.
+for (const t of [O.int2, O.int4, O.int8, O.float4, O.float8, O.numeric]) {
+  const abs = lookupAbs(t);
+  def('@', null, t, t, (_a, b, ctx) => abs([b], ctx));
+}
 
 for (const [l, r, single] of [
   [O.float4, O.float4, true],
@@ -176,6 +186,12 @@ for (const [l, r, single] of [
   for (const op of ['+', '-', '*', '/']) def(op, l, r, result, (a, b) => floatOp(op, a as number, b as number, single));
 }
 def('^', O.float8, O.float8, O.float8, (a, b) => floatPower(a as number, b as number));
+// |/ (dsqrt) and ||/ (dcbrt) exist for float8 only: other numbers reach them by implicit casts.
+def('|/', null, O.float8, O.float8, (_a, b) => {
+  if ((b as number) < 0) throw new SqlError('2201F', 'cannot take square root of a negative number');
+  return Math.sqrt(b as number);
+});
+def('||/', null, O.float8, O.float8, (_a, b) => glibcCbrt(b as number));
 for (const t of [O.float4, O.float8]) {
   def('-', null, t, t, (_a, b) => -(b as number));
   def('+', null, t, t, (_a, b) => b);

@@ -38,7 +38,7 @@ local xid, token = xid_arg(ARGV[2])
 local refusal = heap_check_xmax(prefix, t, xid, iso)
 if refusal then return refusal end
 xid = ensure_xid(prefix, xid, token)
-t.xmax, t.cmax = xid, cid
+t.xmax, t.cmax, t.next = xid, cid, '' -- a lock this transaction held becomes the delete
 local tuple = tuple_format(t)
 redis.call('HSET', key, 's' .. slot, tuple)
 local endLsn = heap_log(prefix, xid, { { key = key, rel = tonumber(rel), blk = blk, sets = { tonumber(slot), tuple } } })

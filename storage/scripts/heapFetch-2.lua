@@ -38,7 +38,7 @@ for _ = 1, 1000 do
     return { snap.text, 0 }
   end
   if t.xmin ~= me and not xid_committed(prefix, t.xmin) then return { snap.text, 0 } end
-  if t.xmax == 0 or t.xmax == me or not xid_committed(prefix, t.xmax) then
+  if t.xmax == 0 or t.next == 'L' or t.xmax == me or not xid_committed(prefix, t.xmax) then
     return { snap.text, 1, blk, tonumber(slot), t.data }
   end
   if t.next == '' then return { snap.text, 0 } end

@@ -46,7 +46,7 @@ local function index_check_unique(prefix, rel, me, entries, skip)
               return { -1, t.xmin }
             end
             if inserted then
-              if t.xmax == 0 then return { -11, entries[i] } end
+              if t.xmax == 0 or t.next == 'L' then return { -11, entries[i] } end
               if t.xmax ~= me then
                 if xid_running(prefix, t.xmax) then return { -1, t.xmax } end
                 if not xid_committed(prefix, t.xmax) then return { -11, entries[i] } end

@@ -99,7 +99,7 @@ local function tuple_visible(prefix, snap, t, me, cid)
   elseif not committed_before(prefix, snap, t.xmin) then
     return false
   end
-  if t.xmax == 0 then return true end
+  if t.xmax == 0 or t.next == 'L' then return true end -- a row lock never hides the row
   if t.xmax == me then return t.cmax >= cid end
   return not committed_before(prefix, snap, t.xmax)
 end

@@ -1,6 +1,7 @@
 -- Heap pages in Redis (PostgreSQL's bufpage.c + heapam's tuple layout).
 --   {p}page:<rel>:<blk>  hash: lsn, free (bytes left), nslot (next slot), s<slot> = tuple
--- A tuple is "xmin:xmax:cmin:cmax:next|data", next = "blk.slot" of the newer version or "".
+-- A tuple is "xmin:xmax:cmin:cmax:next|data", next = "blk.slot" of the newer
+-- version, "" (none, or deleted), or "L": xmax only locks the row (SELECT FOR UPDATE).
 -- Each tuple reserves TUPLE_SLACK bytes when inserted so that its header can
 -- grow (xmax, cmax, next) without overflowing the 8 KiB page it must fit on disk.
 local PAGE_CAPACITY = 8192 - 64
@@ -12,7 +13,7 @@ local function page_key(prefix, rel, blk)
 end
 
 local function tuple_parse(s)
-  local xmin, xmax, cmin, cmax, nxt, data = string.match(s, '^(%d+):(%d+):(%d+):(%d+):([%d%.]*)|(.*)$')
+  local xmin, xmax, cmin, cmax, nxt, data = string.match(s, '^(%d+):(%d+):(%d+):(%d+):([%d%.L]*)|(.*)$')
   return { xmin = tonumber(xmin), xmax = tonumber(xmax), cmin = tonumber(cmin), cmax = tonumber(cmax), next = nxt, data = data }
 end
 
