@@ -7,13 +7,14 @@
  * once the dropping transaction has committed (session.ts does both).
  */
 import { randomUUID } from 'node:crypto';
-import type { CreateStmt, DropStmt, IndexStmt, Node } from '@pgsql/types';
+import type { CreateSeqStmt, CreateStmt, DropStmt, IndexStmt, Node } from '@pgsql/types';
 import { UniqueViolation } from '../storage/errors.ts';
 import { LockMode } from '../storage/lockManager.ts';
 import type { Transaction } from '../storage/transaction.ts';
 import type { StorageEngine } from '../storage/engine.ts';
 import { encodeDef, nameKey } from './catalog.ts';
-import type { CatalogEntry, CatalogRelations, CheckDef, ColumnDef, IndexDef, RelationDef, TableDef } from './catalog.ts';
+import type { CatalogEntry, CatalogRelations, CheckDef, ColumnDef, IndexDef, RelationDef, SequenceDef, TableDef } from './catalog.ts';
+import { typeByOid } from './types/oids.ts';
 import { SqlError } from './errors.ts';
 import type { Notice } from './errors.ts';
 import { typeFromTypeName } from './expr.ts';
@@ -77,6 +78,7 @@ export async function createTable(stmt: CreateStmt, dc: DdlContext): Promise<voi
     throw new SqlError('42P07', `relation "${name}" already exists`);
   }
   const columns: ColumnDef[] = [];
+  const sequences: Array<{ column: string; options: Node[]; type: number }> = [];
   const pending: Array<{ kind: 'primary' | 'unique'; cols: string[]; name: string | null; location?: number }> = [];
   const checks: CheckDef[] = [];
   const checkNames = new Set<string>();
@@ -93,11 +95,14 @@ export async function createTable(stmt: CreateStmt, dc: DdlContext): Promise<voi
     const colName = cd.colname!;
     if (columns.some((c) => c.name === colName)) throw new SqlError('42701', `column "${colName}" specified more than once`);
     const tn = (cd.typeName?.names ?? []).map(str);
-    const last = tn[tn.length - 1];
-    if (tn.length === 1 && (last === 'serial' || last === 'bigserial' || last === 'smallserial' || last === 'serial4' || last === 'serial8')) {
-      throw new SqlError('0A000', `type ${last} is not supported yet (sequences are not implemented)`, pos(cd.typeName?.location));
+    const last = tn[tn.length - 1] ?? '';
+    const serial = tn.length === 1 ? SERIAL_TYPES[last] : undefined;
+    const col: ColumnDef = { name: colName, type: serial ? typeByOid(serial) : typeFromTypeName(cd.typeName), notNull: false, defaultExpr: null, identity: null };
+    if (serial) {
+      // serial: an integer column, NOT NULL, DEFAULT nextval of a sequence it owns.
+      col.notNull = true;
+      sequences.push({ column: colName, options: [], type: col.type.oid });
     }
-    const col: ColumnDef = { name: colName, type: typeFromTypeName(cd.typeName), notNull: false, defaultExpr: null, identity: null };
     for (const c of cd.constraints ?? []) {
       if (!('Constraint' in c)) continue;
       const k = c.Constraint;
@@ -121,7 +126,10 @@ export async function createTable(stmt: CreateStmt, dc: DdlContext): Promise<voi
           checks.push({ name: k.conname ?? checkName(`${name}_${colName}_check`), expr: JSON.stringify(k.raw_expr) });
           break;
         case 'CONSTR_IDENTITY':
-          throw new SqlError('0A000', 'identity columns are not supported yet (sequences are not implemented)', pos(k.location));
+          col.notNull = true;
+          col.identity = k.generated_when === 'a' ? 'always' : 'by default';
+          sequences.push({ column: colName, options: k.options ?? [], type: col.type.oid });
+          break;
         default:
           throw new SqlError('0A000', `constraint ${k.contype ?? ''} is not supported`, pos(k.location));
       }
@@ -159,6 +167,17 @@ export async function createTable(stmt: CreateStmt, dc: DdlContext): Promise<voi
   if (pending.filter((p) => p.kind === 'primary').length > 1) throw new SqlError('42P16', `multiple primary keys for table "${name}" are not allowed`, pos(pending.filter((p) => p.kind === 'primary')[1]!.location));
   const relid = await dc.engine.createRelation(storageName(name));
   dc.created(relid);
+  const taken = new Set((await dc.catalog()).keys());
+  for (const sq of sequences) {
+    const seqName = uniqueName(`${name}_${sq.column}_seq`, taken);
+    taken.add(seqName);
+    const seq = sequenceDef(seqName, sq.options, sq.type, { table: name, column: sq.column });
+    seq.relid = await dc.engine.createRelation(storageName(seqName));
+    dc.created(seq.relid);
+    await insertDef(dc, seq, undefined);
+    const col = columns.find((c) => c.name === sq.column)!;
+    col.defaultExpr = JSON.stringify({ FuncCall: { funcname: [{ String: { sval: 'nextval' } }], args: [{ A_Const: { sval: { sval: seqName } } }] } });
+  }
   const table: TableDef = { kind: 'table', relid, name, columns, indexes: [], checks };
   const used = new Set<string>([name]);
   for (const p of pending) {
@@ -195,12 +214,35 @@ export function columnsOf(n: unknown): string[] {
 }
 
 export async function dropRelations(stmt: DropStmt, dc: DdlContext): Promise<void> {
-  const kind = stmt.removeType === 'OBJECT_INDEX' ? 'index' : 'table';
-  if (stmt.removeType !== 'OBJECT_TABLE' && stmt.removeType !== 'OBJECT_INDEX') throw new SqlError('0A000', `DROP ${String(stmt.removeType).replace('OBJECT_', '')} is not supported`);
+  const kind = stmt.removeType === 'OBJECT_INDEX' ? 'index' : stmt.removeType === 'OBJECT_SEQUENCE' ? 'sequence' : 'table';
+  if (stmt.removeType !== 'OBJECT_TABLE' && stmt.removeType !== 'OBJECT_INDEX' && stmt.removeType !== 'OBJECT_SEQUENCE') throw new SqlError('0A000', `DROP ${String(stmt.removeType).replace('OBJECT_', '')} is not supported`);
   const catalog = await dc.catalog();
   for (const obj of stmt.objects ?? []) {
     const parts = 'List' in obj ? (obj.List.items ?? []).map(str) : [str(obj)];
     const name = parts[parts.length - 1]!;
+    if (kind === 'sequence') {
+      const entry = catalog.get(name);
+      if (!entry || entry.def.kind !== 'sequence') {
+        if (stmt.missing_ok) {
+          dc.notice({ severity: 'NOTICE', sqlstate: '00000', message: `sequence "${name}" does not exist, skipping` });
+          continue;
+        }
+        throw new SqlError('42P01', `sequence "${name}" does not exist`);
+      }
+      const users = [...catalog.values()].filter((e) => e.def.kind === 'table' && e.def.columns.some((c) => c.defaultExpr?.includes(`"sval":"${name}"`)));
+      if (users.length > 0 && stmt.behavior !== 'DROP_CASCADE') {
+        const t = users[0]!.def as TableDef;
+        const col = t.columns.find((c) => c.defaultExpr?.includes(`"sval":"${name}"`))!;
+        throw new SqlError('2BP01', `cannot drop sequence ${name} because other objects depend on it`, {
+          detail: `default value for column ${col.name} of table ${t.name} depends on sequence ${name}`,
+          hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+        });
+      }
+      await dc.tx.delete(dc.rels.heap, entry.ctid);
+      dc.changed();
+      dc.dropped(entry.def.relid);
+      continue;
+    }
     if (kind === 'table') {
       const entry = catalog.get(name);
       if (!entry || entry.def.kind !== 'table') {
@@ -216,6 +258,13 @@ export async function dropRelations(stmt: DropStmt, dc: DdlContext): Promise<voi
       dc.changed();
       dc.dropped(entry.def.relid);
       for (const idx of entry.def.indexes) dc.dropped(idx.relid);
+      // Sequences it owns (serial, identity) go with it.
+      for (const e of catalog.values()) {
+        if (e.def.kind === 'sequence' && e.def.ownedBy?.table === name) {
+          await dc.tx.delete(dc.rels.heap, e.ctid);
+          dc.dropped(e.def.relid);
+        }
+      }
       continue;
     }
     let found: { entry: CatalogEntry; table: TableDef; idx: IndexDef } | null = null;
@@ -301,4 +350,72 @@ export async function buildIndex(dc: DdlContext, table: TableDef, idx: IndexDef)
     members.push(`${key} ${t.ctid.blk}.${t.ctid.slot}`);
   }
   await dc.engine.indexAddEntries(idx.relid, members);
+}
+
+const SERIAL_TYPES: Record<string, number> = { serial: 23, serial4: 23, bigserial: 20, serial8: 20, smallserial: 21, serial2: 21 };
+
+/** A sequence definition from CREATE SEQUENCE / identity options (START, INCREMENT, MINVALUE, MAXVALUE, CYCLE), with PostgreSQL's defaults for the type. */
+export function sequenceDef(name: string, options: Node[], typeOid: number, ownedBy: { table: string; column: string } | null): SequenceDef {
+  const typeMax = typeOid === 21 ? 32767 : typeOid === 23 ? 2147483647 : Number.MAX_SAFE_INTEGER;
+  let increment = 1;
+  let start: number | null = null;
+  let min: number | null = null;
+  let max: number | null = null;
+  let cycle = false;
+  for (const o of options) {
+    if (!('DefElem' in o)) continue;
+    const d = o.DefElem;
+    const v = d.arg ? numberOf(d.arg) : null;
+    switch (d.defname) {
+      case 'increment':
+        increment = v ?? 1;
+        if (increment === 0) throw new SqlError('22023', 'INCREMENT must not be zero');
+        break;
+      case 'start':
+        start = v;
+        break;
+      case 'minvalue':
+        min = v;
+        break;
+      case 'maxvalue':
+        max = v;
+        break;
+      case 'cycle':
+        cycle = d.arg === undefined || ('Boolean' in d.arg ? d.arg.Boolean.boolval === true : v !== 0);
+        break;
+      case 'as':
+        break;
+      default:
+        throw new SqlError('0A000', `sequence option ${d.defname ?? ''} is not supported`);
+    }
+  }
+  min ??= increment > 0 ? 1 : -typeMax;
+  max ??= increment > 0 ? typeMax : -1;
+  start ??= increment > 0 ? min : max;
+  if (start < min) throw new SqlError('22023', `START value (${start}) cannot be less than MINVALUE (${min})`);
+  if (start > max) throw new SqlError('22023', `START value (${start}) cannot be greater than MAXVALUE (${max})`);
+  return { kind: 'sequence', relid: 0, name, increment, start, min, max, cycle, ownedBy };
+}
+
+function numberOf(n: Node): number | null {
+  if ('Integer' in n) return n.Integer.ival ?? 0;
+  if ('Float' in n) return Number(n.Float.fval);
+  if ('A_Const' in n) return n.A_Const.ival ? (n.A_Const.ival.ival ?? 0) : n.A_Const.fval ? Number(n.A_Const.fval.fval) : 0;
+  if ('TypeName' in n) return null;
+  return null;
+}
+
+export async function createSequence(stmt: CreateSeqStmt, dc: DdlContext): Promise<void> {
+  const name = stmt.sequence!.relname!;
+  if ((await dc.catalog()).has(name)) {
+    if (stmt.if_not_exists) {
+      dc.notice({ severity: 'NOTICE', sqlstate: '42P07', message: `relation "${name}" already exists, skipping` });
+      return;
+    }
+    throw new SqlError('42P07', `relation "${name}" already exists`);
+  }
+  const seq = sequenceDef(name, stmt.options ?? [], 20, null);
+  seq.relid = await dc.engine.createRelation(storageName(name));
+  dc.created(seq.relid);
+  await insertDef(dc, seq, stmt.sequence!.location);
 }

@@ -9,15 +9,15 @@
 import type { InsertStmt, Node, UpdateStmt, DeleteStmt } from '@pgsql/types';
 import { UniqueViolation } from '../storage/errors.ts';
 import type { Ctid, IndexEntry } from '../storage/transaction.ts';
-import type { IndexDef, TableDef } from './catalog.ts';
+import type { ColumnDef, IndexDef, TableDef } from './catalog.ts';
 import { SqlError } from './errors.ts';
-import { coerce, compileExpr, requireBoolClause, Scope } from './expr.ts';
-import type { Compiled } from './expr.ts';
+import { coerce, compileExpr, exprLoc, requireBoolClause, Scope } from './expr.ts';
+import type { Compiled, SubPlan } from './expr.ts';
 import { decodeRow, Filter, NestLoop, prepareSubplans, SeqScan, tableColumns } from './plan.ts';
 import type { ExecContext, Plan } from './plan.ts';
 import { chooseIndexScan, newCompileContext, planFromList, planSelect } from './select.ts';
 import type { PlanContext } from './select.ts';
-import { encodeIndexKey, output, serializeDatum } from './types/index.ts';
+import { canCoerce, encodeIndexKey, output, serializeDatum, typeDisplayName } from './types/index.ts';
 import type { Datum, SqlType, TypeContext } from './types/index.ts';
 import { TypeOid, Types } from './types/oids.ts';
 
@@ -53,17 +53,33 @@ function failingRow(table: TableDef, row: Datum[], ctx: TypeContext): string {
 /** Compiled defaults and checks of a table, cached per catalog version by the session. */
 export interface TableRules {
   defaults: Array<Compiled | null>;
+  /** What each default needs run per row first (nextval ...). */
+  defaultSubplans: SubPlan[][];
   checks: Array<{ name: string; expr: Compiled }>;
+}
+
+/** A column's DEFAULT for one row (its nextval calls made first). */
+async function defaultValue(rules: TableRules, i: number, ec: ExecContext): Promise<Datum> {
+  const sub = rules.defaultSubplans[i]!;
+  if (sub.length) await prepareSubplans(sub, [], ec);
+  return rules.defaults[i]!.eval([], ec.env);
 }
 
 export function tableRules(table: TableDef, pc: PlanContext): TableRules {
   const cc = newCompileContext(pc);
   const empty = new Scope([], null);
   // Defaults and checks are kept in the catalog as parser nodes (JSON), like pg_attrdef's adbin.
-  const defaults = table.columns.map((c) => (c.defaultExpr === null ? null : coerce(compileExpr(JSON.parse(c.defaultExpr) as Node, empty, cc), c.type, 'assignment', undefined)));
+  const defaultSubplans: SubPlan[][] = [];
+  const defaults = table.columns.map((c) => {
+    cc.subplans = [];
+    const d = c.defaultExpr === null ? null : coerce(compileExpr(JSON.parse(c.defaultExpr) as Node, empty, cc), c.type, 'assignment', undefined);
+    defaultSubplans.push(cc.subplans);
+    return d;
+  });
+  cc.subplans = [];
   const scope = new Scope(tableColumns(table, table.name, false), null);
   const checks = table.checks.map((ch) => ({ name: ch.name, expr: requireBoolClause(compileExpr(JSON.parse(ch.expr) as Node, scope, cc), 'CHECK') }));
-  return { defaults, checks };
+  return { defaults, defaultSubplans, checks };
 }
 
 function checkRow(table: TableDef, rules: TableRules, row: Datum[], ec: ExecContext): void {
@@ -201,7 +217,7 @@ export async function execInsert(stmt: InsertStmt, table: TableDef, rules: Table
         }
         flags.push(false);
         cc.subplans = [];
-        const e = coerce(compileExpr(n, empty, cc), table.columns[targetCols[k]!]!.type, 'assignment', exprLoc(n));
+        const e = assignTo(compileExpr(n, empty, cc), table.columns[targetCols[k]!]!, exprLoc(n));
         return { e, subplans: cc.subplans };
       });
       const row: Datum[] = [];
@@ -221,7 +237,7 @@ export async function execInsert(stmt: InsertStmt, table: TableDef, rules: Table
     const q = planSelect(sel, null, pc);
     if (q.types.length > targetCols.length) throw new SqlError('42601', 'INSERT has more expressions than target columns');
     const rows = await q.plan.run(ec);
-    const casts = q.types.map((t, k) => coerce({ type: t, eval: (r) => r[k]! }, table.columns[targetCols[k]!]!.type, 'assignment', undefined));
+    const casts = q.types.map((t, k) => assignTo({ type: t, eval: (r) => r[k]! }, table.columns[targetCols[k]!]!, q.locations?.[k]));
     source = rows.map((r) => casts.map((c) => c.eval(r, ec.env)));
     for (const _ of source) usesDefault.push(targetCols.map((_c, k) => k >= q.types.length));
   }
@@ -251,8 +267,7 @@ export async function execInsert(stmt: InsertStmt, table: TableDef, rules: Table
         }
         continue;
       }
-      const d = rules.defaults[i];
-      if (d) row[i] = d.eval([], ec.env);
+      if (rules.defaults[i]) row[i] = await defaultValue(rules, i, ec);
     }
     checkRow(table, rules, row, ec);
     try {
@@ -275,9 +290,17 @@ export async function execInsert(stmt: InsertStmt, table: TableDef, rules: Table
   return { command: 'INSERT', rowCount: count, returning: returning ? { names: returning.names, types: returning.exprs.map((e) => e.type), rows: out } : null };
 }
 
-function exprLoc(n: Node): number | undefined {
-  return (Object.values(n)[0] as { location?: number } | undefined)?.location;
+/** An expression stored into a column: an assignment cast, or 42804 as transformAssignedExpr words it. */
+function assignTo(e: Compiled, col: ColumnDef, location: number | undefined): Compiled {
+  if (e.type.oid !== TypeOid.unknown && e.type.oid !== col.type.oid && !canCoerce(e.type, col.type, 'assignment')) {
+    throw new SqlError('42804', `column "${col.name}" is of type ${typeDisplayName(col.type.oid)} but expression is of type ${typeDisplayName(e.type.oid)}`, {
+      hint: 'You will need to rewrite or cast the expression.',
+      ...pos(location),
+    });
+  }
+  return coerce(e, col.type, 'assignment', location);
 }
+
 
 /** ON CONFLICT (...) DO UPDATE: finds the conflicting row through the arbiter index and updates it, with EXCLUDED as the proposed row. */
 async function onConflictUpdate(stmt: InsertStmt, table: TableDef, rules: TableRules, proposed: Datum[], idx: IndexDef, touched: Set<string>, pc: PlanContext, ec: ExecContext): Promise<Datum[] | null> {
@@ -334,7 +357,7 @@ function compileSets(list: Node[], table: TableDef, scope: Scope, cc: ReturnType
     const val = n.ResTarget.val!;
     if ('SetToDefault' in val) return { col, expr: { type: table.columns[col]!.type, eval: () => null } };
     if (table.columns[col]!.identity === 'always') throw new SqlError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
-    return { col, expr: coerce(compileExpr(val, scope, cc), table.columns[col]!.type, 'assignment', exprLoc(val)) };
+    return { col, expr: assignTo(compileExpr(val, scope, cc), table.columns[col]!, exprLoc(val)) };
   });
 }
 
@@ -355,7 +378,7 @@ function targetScan(table: TableDef, alias: string, where: Node | undefined, pc:
   if (!where) return { plan, cond: null, scope };
   const cc = newCompileContext(pc);
   cc.clause = 'WHERE';
-  const cond = requireBoolClause(compileExpr(where, scope, cc), 'WHERE');
+  const cond = requireBoolClause(compileExpr(where, scope, cc), 'WHERE', where);
   if (plan instanceof SeqScan) plan = chooseIndexScan(plan, where, scope, cc) ?? plan;
   return { plan: new Filter(plan, cond, cc.subplans), cond: cc.subplans.length ? null : cond, scope };
 }
@@ -393,7 +416,7 @@ export async function execUpdate(stmt: UpdateStmt, table: TableDef, rules: Table
       const next = row.slice(0, width);
       for (const s of sets) {
         const v = s.expr.eval(row, ec.env);
-        next[s.col] = v === null && rules.defaults[s.col] && isDefaultSet(stmt, table, s.col) ? rules.defaults[s.col]!.eval([], ec.env) : v;
+        next[s.col] = v === null && rules.defaults[s.col] && isDefaultSet(stmt, table, s.col) ? await defaultValue(rules, s.col, ec) : v;
       }
       checkRow(table, rules, next, ec);
       let res;

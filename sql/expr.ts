@@ -52,6 +52,8 @@ export interface ScopeColumn {
   hidden?: boolean;
   /** Visible only qualified (`t.k`), not by its bare name or `*`: a column merged by JOIN USING. */
   qualifiedOnly?: boolean;
+  /** The table it comes from, when its range has an alias (for "invalid reference" errors). */
+  table?: string;
 }
 
 /** The names visible to an expression: the FROM clause's columns, laid out as one row. */
@@ -73,9 +75,38 @@ export class Scope {
     }
     const name = fields.join('.');
     if (fields.length === 2 && !this.hasRange(fields[0]!)) {
+      const aliased = this.aliasOf(fields[0]!);
+      if (aliased) throw new SqlError('42P01', `invalid reference to FROM-clause entry for table "${fields[0]}"`, { hint: `Perhaps you meant to reference the table alias "${aliased}".`, ...pos(location) });
       throw new SqlError('42P01', `missing FROM-clause entry for table "${fields[0]}"`, pos(location));
     }
-    throw new SqlError('42703', `column ${fields.length === 1 ? `"${name}"` : name} does not exist`, pos(location));
+    const hint = fields.length === 1 ? this.closestColumn(fields[0]!) : null;
+    throw new SqlError('42703', `column ${fields.length === 1 ? `"${name}"` : name} does not exist`, { ...pos(location), ...(hint ? { hint: `Perhaps you meant to reference the column "${hint}".` } : {}) });
+  }
+
+  /** errorMissingColumn's fuzzy match: the one column within Levenshtein distance len/2 of a misspelt name. */
+  private closestColumn(name: string): string | null {
+    const max = Math.floor(name.length / 2);
+    let best: { d: number; col: ScopeColumn } | null = null;
+    let tie = false;
+    for (const c of this.columns) {
+      if (c.hidden || !c.range) continue;
+      const d = levenshtein(name, c.name);
+      if (d > max) continue;
+      if (!best || d < best.d) {
+        best = { d, col: c };
+        tie = false;
+      } else if (d === best.d) tie = true;
+    }
+    return best && !tie ? `${best.col.range}.${best.col.name}` : null;
+  }
+
+  /** The alias a table is known by here, if it has one. */
+  private aliasOf(table: string): string | null {
+    for (let s: Scope | null = this; s; s = s.parent) {
+      const c = s.columns.find((x) => x.table === table && x.range !== table);
+      if (c) return c.range;
+    }
+    return null;
   }
 
   private hasRange(range: string): boolean {
@@ -100,7 +131,9 @@ export class Scope {
 
 /** A subquery inside an expression: planned by the executor's planner hook. */
 export interface SubPlan {
-  kind: 'exists' | 'scalar' | 'any';
+  kind: 'exists' | 'scalar' | 'any' | 'call';
+  /** kind 'call': an asynchronous function (nextval ...) run for each row before the expression. */
+  call?: (row: Datum[], env: Env) => Promise<Datum>;
   plan: unknown;
   /** The column type of a scalar or ANY subquery. */
   type: SqlType;
@@ -119,6 +152,8 @@ export interface CompileContext {
   paramTypes: SqlType[];
   /** Parameter numbers the statement refers to (shared by every clause of a statement). */
   paramsSeen?: Set<number>;
+  /** Sequence functions (nextval, currval, setval, lastval): the session resolves them at run time. */
+  sequenceCall?: (name: string, args: Compiled[], location: number | undefined) => (row: Datum[], env: Env) => Promise<Datum>;
   /** The clause being compiled, for messages ("aggregate functions are not allowed in WHERE"). */
   clause?: string;
   /** Set by the compiler when an expression reads an outer scope. */
@@ -270,6 +305,44 @@ export function compileExpr(node: Node, scope: Scope, cc: CompileContext): Compi
   if ('ResTarget' in node) return compileExpr(node.ResTarget.val!, scope, cc);
   const kind = Object.keys(node)[0] ?? 'unknown';
   throw new SqlError('0A000', `expression type ${kind} is not supported`);
+}
+
+export function exprLoc(n: Node): number | undefined {
+  if ('TypeCast' in n && (n.TypeCast.location ?? -1) < 0 && n.TypeCast.arg) return exprLoc(n.TypeCast.arg); // date '...': the literal
+  return (Object.values(n)[0] as { location?: number } | undefined)?.location;
+}
+
+/** select_common_type with the position of the first expression that does not fit, as PostgreSQL reports it. */
+export function commonTypeAt(items: Array<{ type: SqlType; location: number | undefined }>, context: string): SqlType {
+  try {
+    return commonType(
+      items.map((i) => i.type),
+      context,
+    );
+  } catch (err) {
+    if (!(err instanceof SqlError) || err.fields.position !== undefined) throw err;
+    for (let k = 2; k <= items.length; k++) {
+      try {
+        commonType(
+          items.slice(0, k).map((i) => i.type),
+          context,
+        );
+      } catch (inner) {
+        if (inner instanceof SqlError) throw new SqlError(inner.sqlstate, inner.message, { ...inner.fields, ...pos(items[k - 1]!.location) });
+        throw inner;
+      }
+    }
+    throw err;
+  }
+}
+
+function withPos<T>(f: () => T, location: number | undefined): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof SqlError && err.fields.position === undefined && location !== undefined) throw new SqlError(err.sqlstate, err.message, { ...err.fields, ...pos(location) });
+    throw err;
+  }
 }
 
 function paramValue(env: Env, idx: number, n: number): Datum {
@@ -437,10 +510,10 @@ function requireBool(e: Compiled, what: string): Compiled {
   throw new SqlError('42804', `argument of ${what} must be type boolean, not type ${e.type.name}`);
 }
 
-export function requireBoolClause(e: Compiled, clause: string): Compiled {
+export function requireBoolClause(e: Compiled, clause: string, node?: Node): Compiled {
   if (e.type.oid === TypeOid.bool) return e;
   if (e.type.oid === TypeOid.unknown) return coerce(e, Types.bool, 'implicit', undefined);
-  throw new SqlError('42804', `argument of ${clause} must be type boolean, not type ${e.type.name}`);
+  throw new SqlError('42804', `argument of ${clause} must be type boolean, not type ${e.type.name}`, node ? pos(exprLoc(node)) : {});
 }
 
 /** Resolves and compiles `left op right` (or a prefix operator when left is null). */
@@ -624,8 +697,13 @@ function compileCase(c: Extract<Node, { CaseExpr: unknown }>['CaseExpr'], scope:
     return { cond, result: compileExpr(w.CaseWhen.result!, scope, cc) };
   });
   const def = c.defresult ? compileExpr(c.defresult, scope, cc) : konst(Types.unknown, null);
-  const type = commonType(
-    [...whens.map((w) => w.result.type), def.type],
+  // transformCaseExpr puts the ELSE result first when it resolves the common type.
+  const resultNodes = (c.args ?? []).map((w) => (w as { CaseWhen: { result: Node } }).CaseWhen.result);
+  const type = commonTypeAt(
+    [
+      { type: def.type, location: c.defresult ? exprLoc(c.defresult) : undefined },
+      ...whens.map((w, i) => ({ type: w.result.type, location: exprLoc(resultNodes[i]!) })),
+    ],
     'CASE',
   );
   const results = whens.map((w) => coerce(w.result, type, 'implicit', c.location));
@@ -664,6 +742,11 @@ function compileFuncCall(f: Extract<Node, { FuncCall: unknown }>['FuncCall'], sc
   if (f.over) throw new SqlError('0A000', 'window functions are not supported', pos(f.location));
   const args = (f.args ?? []).map((a) => compileExpr(a, scope, cc));
   if (name === 'current_setting' || name === 'set_config') return compileSettingFunction(name, args, f.location);
+  if ((name === 'nextval' || name === 'currval' || name === 'setval' || name === 'lastval') && cc.sequenceCall) {
+    const sp: SubPlan = { kind: 'call', plan: null, type: Types.int8, correlated: true, call: cc.sequenceCall(name, args, f.location) };
+    cc.subplans.push(sp);
+    return { type: Types.int8, eval: () => subResult(sp)[0]![0]!, async: true };
+  }
   const resolved = (() => {
     try {
       return lookupFunction(name, args.map((a) => a.type));
@@ -852,4 +935,18 @@ function compileSqlValueFunction(op: string): Compiled {
 /** `name` is shown as text (PostgreSQL's name type is not modelled). */
 function typeByName(_name: string): SqlType {
   return Types.text;
+}
+
+function levenshtein(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
 }

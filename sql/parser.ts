@@ -38,7 +38,8 @@ export function parse(sql: string): ParsedStatement[] {
   } catch (err) {
     const details = (err as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
     const message = details?.message ?? (err instanceof Error ? err.message : String(err));
-    const position = details?.cursorPosition === undefined ? undefined : byteToCharOffset(sql, details.cursorPosition) + 1;
+    // A byte offset like every parser location; the session turns positions into characters (positionInChars).
+    const position = details?.cursorPosition === undefined ? undefined : details.cursorPosition + 1;
     throw new SqlError(sqlstateOf(message), message, position === undefined ? {} : { position });
   }
   const bytes = Buffer.from(sql, 'utf8');
@@ -60,6 +61,11 @@ function sqlstateOf(message: string): string {
   if (/^unterminated|^syntax error|^zero-length delimited identifier|^trailing junk|^invalid/.test(message)) return '42601';
   if (/out of range/.test(message)) return '22003';
   return '42601';
+}
+
+/** An error position (1-based) from the parser's byte offsets to PostgreSQL's characters. */
+export function positionInChars(sql: string, bytePosition: number): number {
+  return byteToCharOffset(sql, bytePosition - 1) + 1;
 }
 
 export function byteToCharOffset(s: string, byteOffset: number): number {

@@ -36,6 +36,11 @@ const indent = (d: number) => (d === 0 ? '' : ' '.repeat(d * 6 - 4) + '->  ');
 /** Runs the subqueries an expression list needs for this row (correlated ones per row, the others once). */
 export async function prepareSubplans(subplans: SubPlan[], row: Datum[], ec: ExecContext): Promise<void> {
   for (const sp of subplans) {
+    if (sp.call) {
+      // A function with side effects or storage access (nextval ...): once per row, before the expression reads it.
+      sp.cache = [[await sp.call(row, ec.env)]];
+      continue;
+    }
     if (sp.correlated || !sp.cache) {
       const env: Env = sp.correlated ? { ...ec.env, outer: [row, ...ec.env.outer] } : ec.env;
       sp.cache = await ec.env.runSubquery(sp, env);
@@ -55,7 +60,7 @@ export function decodeRow(table: TableDef, data: string): Datum[] {
 }
 
 export function tableColumns(table: TableDef, alias: string, withCtid: boolean): ScopeColumn[] {
-  const cols: ScopeColumn[] = table.columns.map((c) => ({ name: c.name, type: c.type, range: alias, hidden: c.dropped === true }));
+  const cols: ScopeColumn[] = table.columns.map((c) => ({ name: c.name, type: c.type, range: alias, hidden: c.dropped === true, table: table.name }));
   if (withCtid) cols.push({ name: 'ctid', type: Types.text, range: alias, hidden: true });
   return cols;
 }

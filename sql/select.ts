@@ -27,6 +27,7 @@ export interface PlanContext {
   sideEffects: Plan[];
   /** $n numbers the statement refers to. */
   paramsSeen: Set<number>;
+  sequenceCall?: CompileContext['sequenceCall'];
 }
 
 export interface PlannedQuery {
@@ -48,6 +49,7 @@ export function newCompileContext(pc: PlanContext): CompileContext {
   const cc: CompileContext = {
     paramTypes: pc.paramTypes,
     paramsSeen: pc.paramsSeen,
+    ...(pc.sequenceCall ? { sequenceCall: pc.sequenceCall } : {}),
     subplans: [],
     planSubquery: (stmt, scope) => {
       if (!('SelectStmt' in stmt)) throw new SqlError('0A000', 'only SELECT subqueries are supported');
@@ -105,7 +107,7 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
     cc.subplans = [];
     cc.touchedOuter = false;
     cc.clause = 'WHERE';
-    const cond = requireBoolClause(compileExpr(stmt.whereClause, scope, cc), 'WHERE');
+    const cond = requireBoolClause(compileExpr(stmt.whereClause, scope, cc), 'WHERE', stmt.whereClause);
     whereCond = cc.subplans.length ? null : cond;
     cc.clause = undefined;
     correlated ||= readsOuter(cc) || cc.subplans.some((s) => s.correlated);
@@ -141,7 +143,7 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
   cc.touchedOuter = false;
   const compiled = targets.map((t) => compileExpr(t.node, rowScope, cc));
   let having: Compiled | null = null;
-  if (stmt.havingClause) having = requireBoolClause(compileExpr(stmt.havingClause, rowScope, cc), 'HAVING');
+  if (stmt.havingClause) having = requireBoolClause(compileExpr(stmt.havingClause, rowScope, cc), 'HAVING', stmt.havingClause);
   const names = targets.map((t) => t.name);
   // ORDER BY: output columns by name or position, else expressions as hidden columns.
   const sortKeys: SortKey[] = [];
@@ -416,7 +418,7 @@ function planFromItem(item: Node, outer: Scope | null, pc: PlanContext): FromPla
     let cond: Compiled | null = null;
     const usingNames = j.usingClause ? j.usingClause.map(str) : j.isNatural ? l.plan.columns.filter((c) => !c.hidden && r.plan.columns.some((d) => !d.hidden && d.name === c.name)).map((c) => c.name) : null;
     cc.clause = 'JOIN conditions';
-    if (j.quals) cond = requireBoolClause(compileExpr(j.quals, scope, cc), 'JOIN/ON');
+    if (j.quals) cond = requireBoolClause(compileExpr(j.quals, scope, cc), 'JOIN/ON', j.quals);
     else if (usingNames) {
       const lw = l.plan.columns.length;
       const conds: Compiled[] = usingNames.map((n) => {

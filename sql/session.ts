@@ -15,8 +15,9 @@ import type { DeleteStmt, Node } from '@pgsql/types';
 import { StorageError } from '../storage/errors.ts';
 import type { Isolation, Transaction } from '../storage/transaction.ts';
 import { readCatalog } from './catalog.ts';
-import type { CatalogEntry, RelationDef, TableDef } from './catalog.ts';
-import { createIndex, createTable, dropRelations } from './ddl.ts';
+import type { CatalogEntry, RelationDef, SequenceDef, TableDef } from './catalog.ts';
+import { createIndex, createSequence, createTable, dropRelations } from './ddl.ts';
+import { nextval, SequenceLimitReached, setval } from '../storage/sequence.ts';
 import type { DdlContext } from './ddl.ts';
 import { execDelete, execInsert, execUpdate, returningOf, tableRules } from './dml.ts';
 import { coerce, compileExpr, requireBoolClause, Scope, typeFromTypeName } from './expr.ts';
@@ -28,8 +29,8 @@ import { TypeOid, typeByOid } from './types/oids.ts';
 import type { TableRules } from './dml.ts';
 import { SqlError } from './errors.ts';
 import type { Notice } from './errors.ts';
-import type { Env, SubPlan } from './expr.ts';
-import { parse } from './parser.ts';
+import type { Compiled, Env, SubPlan } from './expr.ts';
+import { parse, positionInChars } from './parser.ts';
 import type { ExecContext, Plan } from './plan.ts';
 import { planSelect } from './select.ts';
 import type { PlanContext } from './select.ts';
@@ -76,6 +77,9 @@ export class SqlSession {
   private readonly rulesCache = new WeakMap<TableDef, TableRules>();
   private notices: Notice[] = [];
   private readonly prepared = new Map<string, PreparedSql>();
+  /** currval per sequence and lastval: what nextval gave this session. */
+  private readonly currvals = new Map<number, number>();
+  private lastSequenceValue: number | null = null;
   private lastParamsSeen = new Set<number>();
   private cancelled: SqlError | null = null;
   private deadline = 0;
@@ -107,7 +111,7 @@ export class SqlSession {
     try {
       stmts = parse(sql);
     } catch (err) {
-      return { results, error: await this.fail(err) };
+      return { results, error: await this.fail(err, sql) };
     }
     if (params.length > 0 && stmts.length > 1) return { results, error: new SqlError('42601', 'cannot insert multiple commands into a prepared statement') };
     for (const s of stmts) {
@@ -118,7 +122,7 @@ export class SqlSession {
       try {
         results.push(await this.execute(s.stmt, params));
       } catch (err) {
-        const e = await this.fail(err);
+        const e = await this.fail(err, sql);
         return { results, error: e };
       }
     }
@@ -149,7 +153,7 @@ export class SqlSession {
     try {
       return await this.execute(p.stmt, params, p.paramTypes);
     } catch (err) {
-      throw await this.fail(err);
+      throw await this.fail(err, p.sql);
     }
   }
 
@@ -279,7 +283,7 @@ export class SqlSession {
     }
     if ('DropStmt' in stmt) {
       await dropRelations(stmt.DropStmt, this.ddlContext(tx));
-      return this.done(stmt.DropStmt.removeType === 'OBJECT_INDEX' ? 'DROP INDEX' : 'DROP TABLE');
+      return this.done(stmt.DropStmt.removeType === 'OBJECT_INDEX' ? 'DROP INDEX' : stmt.DropStmt.removeType === 'OBJECT_SEQUENCE' ? 'DROP SEQUENCE' : 'DROP TABLE');
     }
     if ('AlterTableStmt' in stmt) {
       await alterTable(stmt.AlterTableStmt, this.ddlContext(tx));
@@ -292,6 +296,10 @@ export class SqlSession {
     if ('TruncateStmt' in stmt) {
       await truncate(stmt.TruncateStmt, this.ddlContext(tx));
       return this.done('TRUNCATE TABLE');
+    }
+    if ('CreateSeqStmt' in stmt) {
+      await createSequence(stmt.CreateSeqStmt, this.ddlContext(tx));
+      return this.done('CREATE SEQUENCE');
     }
     if ('IndexStmt' in stmt) {
       await createIndex(stmt.IndexStmt, this.ddlContext(tx));
@@ -308,6 +316,83 @@ export class SqlSession {
     if ('CheckPointStmt' in stmt) throw new SqlError('0A000', 'CHECKPOINT from SQL is not supported yet (use cluster.checkpoint())');
     const kind = Object.keys(stmt)[0] ?? 'statement';
     throw new SqlError('0A000', `${kind.replace(/Stmt$/, '')} statements are not supported yet`);
+  }
+
+  /**
+   * nextval / currval / setval / lastval: run for each row before the
+   * expression reads them (storage/sequence.ts); currval and lastval are this
+   * session's, as in PostgreSQL.
+   */
+  private sequenceCall(name: string, args: Compiled[], location: number | undefined): (row: Datum[], env: Env) => Promise<Datum> {
+    const want = { nextval: [1], currval: [1], lastval: [0], setval: [2, 3] }[name] ?? [];
+    if (!want.includes(args.length)) {
+      throw new SqlError('42883', `function ${name}(${args.map((a) => a.type.name).join(', ')}) does not exist`, { ...(location === undefined ? {} : { position: location + 1 }), hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+    }
+    const argLoc = args[0]?.location ?? location;
+    const typed = args.map((a, i) => coerce(a, i === 0 ? Types.text : i === 1 ? Types.int8 : Types.bool, 'implicit', location));
+    return async (row, env) => {
+      if (name === 'lastval') {
+        if (this.lastSequenceValue === null) throw new SqlError('55000', 'lastval is not yet defined in this session');
+        return BigInt(this.lastSequenceValue);
+      }
+      const vals = typed.map((a) => a.eval(row, env));
+      if (vals.some((v) => v === null)) return null;
+      const seq = await this.sequenceByName(String(vals[0]), argLoc);
+      const opts = { increment: seq.increment, min: seq.min, max: seq.max, start: seq.start, cycle: seq.cycle };
+      switch (name) {
+        case 'nextval': {
+          let v: number;
+          try {
+            v = await nextval(this.proc.engine, seq.relid, opts);
+          } catch (err) {
+            if (err instanceof SequenceLimitReached) throw new SqlError('2200H', `nextval: reached ${seq.increment > 0 ? 'maximum' : 'minimum'} value of sequence "${seq.name}" (${err.limit})`);
+            throw err;
+          }
+          this.currvals.set(seq.relid, v);
+          this.lastSequenceValue = v;
+          return BigInt(v);
+        }
+        case 'currval': {
+          const v = this.currvals.get(seq.relid);
+          if (v === undefined) throw new SqlError('55000', `currval of sequence "${seq.name}" is not yet defined in this session`);
+          return BigInt(v);
+        }
+        default: {
+          const value = Number(vals[1]);
+          if (value < seq.min || value > seq.max) throw new SqlError('22003', `setval: value ${value} is out of bounds for sequence "${seq.name}" (${seq.min}..${seq.max})`);
+          const isCalled = vals[2] === undefined ? true : vals[2] === true;
+          await setval(this.proc.engine, seq.relid, opts, value, isCalled);
+          if (isCalled) {
+            this.currvals.set(seq.relid, value);
+            this.lastSequenceValue = value;
+          }
+          return BigInt(value);
+        }
+      }
+    };
+  }
+
+  private async sequenceByName(name: string, location: number | undefined): Promise<SequenceDef> {
+    const e = (await this.catalog()).get(name);
+    const where = location === undefined ? {} : { position: location + 1 };
+    if (!e) throw new SqlError('42P01', `relation "${name}" does not exist`, where);
+    if (e.def.kind !== 'sequence') throw new SqlError('42809', `"${name}" is not a sequence`);
+    return e.def;
+  }
+
+  /** A planning context that knows one table only (compiling its defaults and checks). */
+  private tablePlanContext(table: TableDef | null): PlanContext {
+    return {
+      paramTypes: [],
+      ctes: new Map(),
+      sideEffects: [],
+      paramsSeen: new Set(),
+      relation: (name) => {
+        if (table) return table;
+        throw new SqlError('42P01', `relation "${name}" does not exist`);
+      },
+      sequenceCall: (name, args, location) => this.sequenceCall(name, args, location),
+    };
   }
 
   /** A data-modifying WITH query as a plan: it runs the statement and yields its RETURNING rows. */
@@ -502,8 +587,12 @@ export class SqlSession {
   }
 
   /** After a failed statement: an implicit transaction is gone already; a block becomes failed and its transaction aborts at once (locks released). */
-  private async fail(err: unknown): Promise<SqlError> {
-    const e = toSqlError(err);
+  private async fail(err: unknown, sql: string): Promise<SqlError> {
+    let e = toSqlError(err);
+    // Parser locations count bytes; PostgreSQL reports positions in characters.
+    if (e.fields.position !== undefined && Buffer.byteLength(sql) !== sql.length) {
+      e = new SqlError(e.sqlstate, e.message, { ...e.fields, position: positionInChars(sql, e.fields.position) }, e.severity);
+    }
     if (this.state === 'block' || this.state === 'failed') {
       this.state = 'failed';
       if (this.tx) await this.abortTx().catch(() => undefined);
@@ -535,6 +624,7 @@ export class SqlSession {
         return e.def;
       },
       planModify: (node) => this.planModify(node, pc),
+      sequenceCall: (name, args, location) => this.sequenceCall(name, args, location),
     };
     return pc;
   }
@@ -549,6 +639,8 @@ export class SqlSession {
       timeZone: zoneForTypes(this.settings.get('timezone')),
       dateStyle: this.settings.get('datestyle'),
       extraFloatDigits: Number(this.settings.get('extra_float_digits')),
+      intervalStyle: this.settings.get('intervalstyle') as TypeContext['intervalStyle'],
+      byteaOutput: this.settings.get('bytea_output') as TypeContext['byteaOutput'],
       now: this.txStart,
       statementNow: BigInt(Date.now()) * 1000n,
       user: this.user,
@@ -589,30 +681,17 @@ export class SqlSession {
         this.ddlInTx = true;
         this.txCatalog = null;
       },
-      validate: (table) => void tableRules(table, tablePlanContext(table)),
+      validate: (table) => void tableRules(table, this.tablePlanContext(table)),
       typeCtx: env.typeCtx,
       checkRow: (table, expr, row) => {
-        const cc = newCompileContext(tablePlanContext(table));
+        const cc = newCompileContext(this.tablePlanContext(table));
         return requireBoolClause(compileExpr(JSON.parse(expr) as Node, new Scope(tableColumns(table, table.name, false), null), cc), 'CHECK').eval(row, env);
       },
-      evalDefault: (col, expr) => coerce(compileExpr(JSON.parse(expr) as Node, new Scope([], null), newCompileContext(tablePlanContext(null))), col.type, 'assignment', undefined).eval([], env),
+      evalDefault: (col, expr) => coerce(compileExpr(JSON.parse(expr) as Node, new Scope([], null), newCompileContext(this.tablePlanContext(null))), col.type, 'assignment', undefined).eval([], env),
     };
   }
 }
 
-/** A planning context that knows one table only (compiling its defaults and checks). */
-function tablePlanContext(table: TableDef | null): PlanContext {
-  return {
-    paramTypes: [],
-    ctes: new Map(),
-    sideEffects: [],
-    paramsSeen: new Set(),
-    relation: (name) => {
-      if (table) return table;
-      throw new SqlError('42P01', `relation "${name}" does not exist`);
-    },
-  };
-}
 
 /** Every $n up to the highest used needs a type: given, or inferred from its use (PostgreSQL: 42P18). */
 function checkParamTypes(seen: Set<number>, given: SqlType[]): void {

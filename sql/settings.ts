@@ -32,6 +32,7 @@ const DEFS: Record<string, Def> = {
   timezone: { display: 'TimeZone', kind: { type: 'string', check: checkTimeZone }, default: 'UTC' },
   datestyle: { display: 'DateStyle', kind: { type: 'string', check: normalizeDateStyle }, default: 'ISO, MDY' },
   intervalstyle: { display: 'IntervalStyle', kind: { type: 'enum', values: ['postgres', 'postgres_verbose', 'sql_standard', 'iso_8601'] }, default: 'postgres' },
+  bytea_output: { display: 'bytea_output', kind: { type: 'enum', values: ['hex', 'escape'] }, default: 'hex' },
   application_name: { display: 'application_name', kind: { type: 'string' }, default: '' },
   search_path: { display: 'search_path', kind: { type: 'string' }, default: '"$user", public' },
   client_encoding: { display: 'client_encoding', kind: { type: 'enum', values: ['UTF8'] }, default: 'UTF8' },

@@ -34,6 +34,8 @@ export const enum ScriptCode {
   UniqueViolation = -11,
   /** A running transaction holds the row, and the caller asked not to wait (NOWAIT, SKIP LOCKED). */
   RowLocked = -12,
+  /** A sequence reached its maximum (or minimum) and does not cycle. */
+  SequenceLimit = -13,
   /** A table-level lock is taken by another transaction and NOWAIT was asked. */
   LockNotAvailable = -20,
   /** A lock mode name the lock manager does not know. */

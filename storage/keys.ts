@@ -37,6 +37,7 @@
  *   {p}rel:{relid}      hash    name, nblocks, target (insert block)
  *   {p}page:{rel}:{blk} hash    lsn, free, nslot, s{slot} = "xmin:xmax:cmin:cmax:next|data"
  *   {p}idx:{index}      zset    index entries "key blk.slot" (key: order-preserving hex), all scores 0
+ *   {p}seq:{seq}        hash    a sequence's live state: last, called, logged (WAL covers up to logged)
  *   {p}buffers          list    clock ring of resident pages ("rel:blk"); {p}usage their usage counts
  *   {p}shared_buffers   string  pages that may stay resident; past it {p}bgwriter:doorbell wakes the evictor
  */
@@ -177,6 +178,11 @@ export class Keys {
   /** An index: a sorted set walked with ZRANGEBYLEX (storage/scripts/lib/index.lua). */
   idx(index: number): string {
     return `${this.prefix}idx:${index}`;
+  }
+
+  /** A sequence's live state (storage/sequence.ts). */
+  seq(relid: number): string {
+    return `${this.prefix}seq:${relid}`;
   }
 
   /** Clock ring of resident pages ("rel:blk"). */

@@ -10,6 +10,7 @@
  */
 import test from 'ava';
 import {
+  canonicalDateStyle,
   canCoerce,
   canCoerceImplicitly,
   castDatum,
@@ -152,9 +153,10 @@ function evalExpr(text: string, ctx: TypeContext): Value {
     const b = castDatum(r.v, r.t, op.rightArg, ctx, false);
     return { t: op.result, v: a === null || b === null ? null : op.fn(a, b, ctx) };
   }
-  if (e.startsWith('- ')) {
-    const r = evalExpr(e.slice(2), ctx);
-    const op = lookupOperator('-', null, r.t);
+  const prefix = /^([-@|/]+) /.exec(e);
+  if (prefix !== null) {
+    const r = evalExpr(e.slice(prefix[0].length), ctx);
+    const op = lookupOperator(prefix[1]!, null, r.t);
     return { t: op.result, v: op.fn(null, castDatum(r.v, r.t, op.rightArg, ctx, false), ctx) };
   }
   return literal(e, ctx);
@@ -187,6 +189,96 @@ function sqlstate(f: () => unknown): string {
 }
 
 const UTC: TypeContext = { timeZone: 'UTC' };
+
+const MORE_FUNCTIONS: Array<[string, string]> = [
+  ['|/ 16', '4'],
+  ['||/ 27.0', '3.0000000000000004'],
+  ['||/ -8', '-2'],
+  ['|/ 2::float8', '1.4142135623730951'],
+  ['|/ -4', 'ERROR:  cannot take square root of a negative number'],
+  ['@ -5', '5'],
+  ['@ -5.5', '5.5'],
+  ['@ -2147483648', 'ERROR:  integer out of range'],
+  ['cbrt(27)', '3.0000000000000004'],
+  ['gcd(12, 18)', '6'],
+  ['lcm(4, 6)', '12'],
+  ['gcd(-2147483648, 0)', 'ERROR:  integer out of range'],
+  ['gcd(-2147483648, 6)', '2'],
+  ['lcm(2147483647, 2147483646)', 'ERROR:  integer out of range'],
+  ['gcd(12::int8, 18)', '6'],
+  ['lcm(9223372036854775807, 2)', 'ERROR:  bigint out of range'],
+  ['gcd(12.5, 5)', '2.5'],
+  ['lcm(1.5, 2.25)', '4.50'],
+  ['gcd(0.0, 0.00)', '0.00'],
+  ["gcd('Infinity'::numeric, 1)", 'NaN'],
+  ['scale(1.2300)', '4'],
+  ['trim_scale(1.2300)', '1.23'],
+  ['min_scale(1.2300)', '2'],
+  ['trim_scale(-12.50)', '-12.5'],
+  ['factorial(5)', '120'],
+  ['to_hex(-1)', 'ffffffff'],
+  ['to_hex(2147483648)', '80000000'],
+  ["translate('12345', '143', 'ax')", 'a2x5'],
+  ["translate('héllo', 'é', 'e')", 'hello'],
+  ["starts_with('alphabet', 'alph')", 't'],
+  ["quote_ident('Col')", '"Col"'],
+  ["quote_ident('select')", '"select"'],
+  ["quote_ident('a\"b')", '"a""b"'],
+  ["quote_ident('_x1')", '_x1'],
+  ["quote_literal('it''s')", "'it''s'"],
+  ["quote_literal('a\\b')", "E'a\\\\b'"],
+  ['quote_literal(true)', "'true'"],
+  ['quote_literal(1.50)', "'1.50'"],
+  ['quote_nullable(null::int)', 'NULL'],
+  ["format('%s-%s', 'a', 'b')", 'a-b'],
+  ["format('%I %L', 'Foo', 'x')", '"Foo" \'x\''],
+  ["format('%1$s %1$s', 'z')", 'z z'],
+  ["format('[%5s|%-5s]', 'a', 'b')", '[    a|b    ]'],
+  ["format('[%*s]', -6, 'ab')", '[ab    ]'],
+  ["format('[%3$*1$s]', 5, 'unused', 'z')", '[    z]'],
+  ["format('%s %L', null, null)", ' NULL'],
+  ["format('%s', true)", 't'],
+  ["format('%s %s', 'a')", 'ERROR:  too few arguments for format()'],
+  ["format('%y', 1)", 'ERROR:  unrecognized format() type specifier "y"'],
+  ["format('%0$s', 1)", 'ERROR:  format specifies argument 0, but arguments are numbered from 1'],
+  ["format('%I', null)", 'ERROR:  null values cannot be formatted as an SQL identifier'],
+  ["format('%', 1)", 'ERROR:  unterminated format() type specifier'],
+  ["ascii('A')", '65'],
+  ['chr(66)', 'B'],
+  ["octet_length('ab'::char(5))", '5'],
+  ["octet_length('é'::char(3))", '4'],
+  ["length('ab'::char(5))", '2'],
+  ["get_byte('\\x0102'::bytea, 1)", '2'],
+  ["get_byte('\\x01'::bytea, 5)", 'ERROR:  index 5 out of valid range, 0..0'],
+  ["set_byte('\\x0102'::bytea, 0, 255)", '\\xff02'],
+  ["encode('hello'::bytea, 'base64')", 'aGVsbG8='],
+  ["encode('\\x00015c41ff'::bytea, 'escape')", '\\000\u0001\\\\A\\377'],
+  ["decode('68656c6c6f', 'hex')", '\\x68656c6c6f'],
+  ["decode('zz', 'hex')", 'ERROR:  invalid hexadecimal digit: "z"'],
+  ["decode('a', 'base64')", 'ERROR:  invalid base64 end sequence'],
+  ["convert_from('\\x68656c6c6f', 'UTF8')", 'hello'],
+  ["convert_from('\\xff', 'UTF8')", 'ERROR:  invalid byte sequence for encoding "UTF8": 0xff'],
+  ["substring('\\x0102030405'::bytea, 2, 3)", '\\x020304'],
+  ["substr('\\x0102'::bytea, -1, 3)", '\\x01'],
+  ["sha256('abc'::bytea)", '\\xba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
+  ["to_date('17 May 2024', 'DD Mon YYYY')", '2024-05-17'],
+  ["to_date('20240517', 'YYYYMMDD')", '2024-05-17'],
+  ["to_date('05/17/24', 'MM/DD/YY')", '2024-05-17'],
+  ["to_date('10', 'MM')", '0001-10-01 BC'],
+  ["to_date('2024-02-30', 'YYYY-MM-DD')", 'ERROR:  date/time field value out of range: "2024-02-30"'],
+  ["to_date('17 Foo 2024', 'DD Mon YYYY')", 'ERROR:  invalid value "Foo" for "Mon"'],
+  ["to_date('2024', 'YYYYMMDD')", '2024-01-01'],
+  ["to_timestamp('05:30 PM', 'HH:MI AM')", '0001-01-01 17:30:00+00 BC'],
+  ["to_timestamp('13', 'HH')", 'ERROR:  hour "13" is invalid for the 12-hour clock'],
+  ["to_timestamp('2024 1 2 3:4:5.25', 'YYYY MM DD HH24:MI:SS.MS')", '2024-01-02 03:04:05.25+00'],
+  ['to_timestamp(1700000000.5)', '2023-11-14 22:13:20.5+00'],
+  ["timezone('Asia/Tokyo', '2024-06-01 10:00+00'::timestamptz)", '2024-06-01 19:00:00'],
+  ["timezone('UTC', '2024-06-01 10:00'::timestamp)", '2024-06-01 10:00:00+00'],
+  ["timezone('PST', '2024-06-01 10:00'::timestamp)", '2024-06-01 18:00:00+00'],
+  ["timezone('Nowhere/Land', '2024-06-01 10:00'::timestamp)", 'ERROR:  time zone "Nowhere/Land" not recognized'],
+  ["timezone('1 day'::interval, '2024-06-01 10:00'::timestamp)", 'ERROR:  interval time zone "1 day" must not include months or days'],
+  [`jsonb_pretty('{"a": [1, 2], "b": {}}')`, '{\n    "a": [\n        1,\n        2\n    ],\n    "b": {\n    }\n}'],
+];
 
 const NUMERIC: Array<[string, string]> = [
   ["'1.50'::numeric * 3", '4.50'],
@@ -682,6 +774,65 @@ test('jsonb input is de-duplicated and key-ordered, prints as PostgreSQL, compar
 
 test('date/time functions (date_trunc, extract, date_part, to_char, age, make_*) match PostgreSQL in a DST zone', (t) => {
   checkAll(t, DATETIME_FUNCTIONS_BERLIN, 'Europe/Berlin');
+});
+
+test('prefix |/ ||/ @, gcd/lcm, scale, format, quote_*, translate, bytea, to_date/to_timestamp and timezone() match PostgreSQL', (t) => {
+  checkAll(t, MORE_FUNCTIONS);
+});
+
+test('intervals print in every IntervalStyle as PostgreSQL does', (t) => {
+  const cases: Array<[string, string, string, string]> = [
+    ['1 year 2 months 3 days 04:05:06', 'P1Y2M3DT4H5M6S', '+1-2 +3 +4:05:06', '@ 1 year 2 mons 3 days 4 hours 5 mins 6 secs'],
+    ['-1 day +02:00', 'P-1DT2H', '+0-0 -1 +2:00:00', '@ 1 day -2 hours ago'],
+    ['0', 'PT0S', '0', '@ 0'],
+    ['-1.5 seconds', 'PT-1.5S', '-0:00:01.5', '@ 1.5 secs ago'],
+    ['1 mon -3 hours 0.25 sec', 'P1MT-2H-59M-59.75S', '+0-1 +0 -2:59:59.75', '@ 1 mon -2 hours -59 mins -59.75 secs'],
+    ['1 year 2 mons', 'P1Y2M', '1-2', '@ 1 year 2 mons'],
+    ['-1 year -2 mons', 'P-1Y-2M', '-1-2', '@ 1 year 2 mons ago'],
+    ['3 days 04:05:06.5', 'P3DT4H5M6.5S', '3 4:05:06.5', '@ 3 days 4 hours 5 mins 6.5 secs'],
+    ['-04:05:06', 'PT-4H-5M-6S', '-4:05:06', '@ 4 hours 5 mins 6 secs ago'],
+    ['1 sec', 'PT1S', '0:00:01', '@ 1 sec'],
+  ];
+  for (const [text, iso, sql, verbose] of cases) {
+    const iv = input(Types.interval, text, UTC);
+    t.is(output(Types.interval, iv, { ...UTC, intervalStyle: 'iso_8601' }), iso, text);
+    t.is(output(Types.interval, iv, { ...UTC, intervalStyle: 'sql_standard' }), sql, text);
+    t.is(output(Types.interval, iv, { ...UTC, intervalStyle: 'postgres_verbose' }), verbose, text);
+  }
+});
+
+test('dates and timestamps print in the SQL, German and Postgres DateStyles, and DateStyle settings canonicalize as PostgreSQL does', (t) => {
+  const show = (type: SqlType, text: string, dateStyle: string, timeZone = 'UTC'): string => output(type, input(type, text, { timeZone }), { timeZone, dateStyle });
+  t.is(show(Types.date, '2024-02-29', 'SQL, DMY'), '29/02/2024');
+  t.is(show(Types.timestamp, '2024-03-10 01:30:00', 'SQL, DMY'), '10/03/2024 01:30:00');
+  t.is(show(Types.timestamptz, '2024-07-01 12:00:00.5+00', 'SQL, DMY'), '01/07/2024 12:00:00.5 UTC');
+  t.is(show(Types.date, '0044-03-15 BC', 'SQL, DMY'), '15/03/0044 BC');
+  t.is(show(Types.date, '2024-02-29', 'SQL, MDY'), '02/29/2024');
+  t.is(show(Types.timestamptz, '2024-07-01 12:00:00.5+00', 'SQL, MDY'), '07/01/2024 12:00:00.5 UTC');
+  t.is(show(Types.date, '2024-02-29', 'German, DMY'), '29.02.2024');
+  t.is(show(Types.timestamptz, '2024-07-01 12:00:00+00', 'German, DMY'), '01.07.2024 12:00:00 UTC');
+  t.is(show(Types.date, '2024-02-29', 'Postgres, MDY'), '02-29-2024');
+  t.is(show(Types.timestamp, '2024-03-10 01:30:00', 'Postgres, MDY'), 'Sun Mar 10 01:30:00 2024');
+  t.is(show(Types.timestamp, '0010-01-01 BC', 'Postgres, MDY'), 'Tue Jan 01 00:00:00 0010 BC');
+  t.is(show(Types.timestamp, '2024-03-10 01:30:00', 'Postgres, DMY'), 'Sun 10 Mar 01:30:00 2024');
+  t.is(show(Types.timestamptz, '2024-07-01 12:00:00+00', 'Postgres, DMY', 'Europe/Berlin'), 'Mon 01 Jul 14:00:00 2024 CEST');
+  t.is(show(Types.timestamptz, '2024-07-01 12:00:00+00', 'SQL, DMY', 'America/Sao_Paulo'), '01/07/2024 09:00:00 -03');
+  t.is(canonicalDateStyle('German', 'ISO, MDY'), 'German, DMY');
+  t.is(canonicalDateStyle('ISO', 'German, DMY'), 'ISO, DMY');
+  t.is(canonicalDateStyle('YMD, ISO'), 'ISO, YMD');
+  t.is(canonicalDateStyle('YMD, postgres'), 'Postgres, YMD');
+  t.is(
+    sqlstate(() => canonicalDateStyle('Klingon')),
+    '22023 invalid value for parameter "DateStyle": "Klingon"',
+  );
+  t.is(
+    sqlstate(() => canonicalDateStyle('iso, sql')),
+    '22023 invalid value for parameter "DateStyle": "iso, sql"',
+  );
+});
+
+test('bytea prints in the escape format under bytea_output = escape', (t) => {
+  t.is(output(Types.bytea, input(Types.bytea, '\\xdeadbeef5c0a41', UTC), { ...UTC, byteaOutput: 'escape' }), '\\336\\255\\276\\357\\\\\\012A');
 });
 
 test('string and math functions match PostgreSQL including their errors', (t) => {

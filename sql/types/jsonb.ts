@@ -374,7 +374,9 @@ export function formatJsonPretty(v: JsonValue, level = 0): string {
   if (v === null || typeof v !== 'object' || v instanceof Numeric) return formatJson(v);
   const inner = '    '.repeat(level + 1);
   const close = '\n' + '    '.repeat(level) + (Array.isArray(v) ? ']' : '}');
-  const items = Array.isArray(v) ? v.map((x) => inner + formatJsonPretty(x, level + 1)) : v.entries.map(([k, x]) => inner + quoteJsonString(k) + ': ' + formatJsonPretty(x, level + 1));
+  const items = Array.isArray(v)
+    ? v.map((x) => inner + formatJsonPretty(x, level + 1))
+    : v.entries.map(([k, x]) => inner + quoteJsonString(k) + ': ' + formatJsonPretty(x, level + 1));
   return (Array.isArray(v) ? '[' : '{') + (items.length === 0 ? '' : '\n' + items.join(',\n')) + close;
 }
 

@@ -11,14 +11,12 @@ import { SqlError } from '../errors.ts';
 import { daysFromCivil, daysInMonth, END_DATE_DAYS, MIN_DATE_DAYS, USECS_PER_DAY } from './calendar.ts';
 
 /** Template keywords, longest first so that a prefix never hides a longer one (HH24 before HH). */
-const KEYWORDS = [
-  'A.M.', 'a.m.', 'P.M.', 'p.m.', 'HH24', 'HH12', 'YYYY', 'MONTH', 'Month', 'month', 'A.D.', 'a.d.', 'B.C.', 'b.c.',
-  'DAY', 'Day', 'day', 'DDD', 'MON', 'Mon', 'mon', 'YYY', 'AM', 'am', 'PM', 'pm', 'AD', 'ad', 'BC', 'bc', 'DY', 'Dy', 'dy',
-  'HH', 'MI', 'SS', 'MS', 'US', 'DD', 'MM', 'YY', 'FM', 'TH', 'th', 'Y',
-] as const;
+const KEYWORDS: readonly string[] = (
+  'A.M. a.m. P.M. p.m. HH24 HH12 YYYY MONTH Month month A.D. a.d. B.C. b.c. DAY Day day DDD MON Mon mon YYY ' +
+  'AM am PM pm AD ad BC bc DY Dy dy HH MI SS MS US DD MM YY FM TH th Y'
+).split(' ');
 
-type Keyword = (typeof KEYWORDS)[number];
-type Node = { kind: 'action'; key: Keyword; fm: boolean } | { kind: 'separator' } | { kind: 'char' };
+type Node = { kind: 'action'; key: string; fm: boolean } | { kind: 'separator' } | { kind: 'char' };
 
 const DIGIT_KEYS: ReadonlySet<string> = new Set(['HH24', 'HH12', 'YYYY', 'DDD', 'YYY', 'HH', 'MI', 'SS', 'MS', 'US', 'DD', 'MM', 'YY', 'Y']);
 const MONTHS_FULL = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -29,7 +27,7 @@ const isSeparator = (c: string): boolean => !/[A-Za-z0-9]/.test(c) && c.charCode
 function parseTemplate(fmt: string): Node[] {
   const nodes: Node[] = [];
   let fm = false;
-  for (let i = 0; i < fmt.length; ) {
+  for (let i = 0; i < fmt.length;) {
     if (fmt[i] === '"') {
       // Quoted text: each character consumes one input character.
       i++;
@@ -90,7 +88,8 @@ function fromChar(input: string, fmt: string): Fields {
   let s = 0;
   const set = (name: keyof Fields, key: string, v: number | boolean): void => {
     const old = f[name];
-    if (old !== undefined && old !== v) throw formatError(`conflicting values for "${key}" field in formatting string`, 'This value contradicts a previous setting for the same field type.');
+    if (old !== undefined && old !== v)
+      throw formatError(`conflicting values for "${key}" field in formatting string`, 'This value contradicts a previous setting for the same field type.');
     (f as Record<string, number | boolean>)[name] = v;
   };
   for (let n = 0; n < nodes.length && s < input.length; n++) {
@@ -115,10 +114,12 @@ function fromChar(input: string, fmt: string): Fields {
         m = /^\s*[+-]?\d+/.exec(rest);
         used = m === null ? 0 : m[0].length;
       } else {
-        if (rest.length < len) throw formatError(`source string too short for "${key}" formatting field`, `Field requires ${len} characters, but only ${rest.length} remain.`, NOT_FIXED_HINT);
+        if (rest.length < len)
+          throw formatError(`source string too short for "${key}" formatting field`, `Field requires ${len} characters, but only ${rest.length} remain.`, NOT_FIXED_HINT);
         m = /^\s*[+-]?\d+/.exec(rest.slice(0, len));
         used = m === null ? 0 : m[0].length;
-        if (used > 0 && used < len) throw formatError(`invalid value "${rest.slice(0, len)}" for "${key}"`, `Field requires ${len} characters, but only ${used} could be parsed.`, NOT_FIXED_HINT);
+        if (used > 0 && used < len)
+          throw formatError(`invalid value "${rest.slice(0, len)}" for "${key}"`, `Field requires ${len} characters, but only ${used} could be parsed.`, NOT_FIXED_HINT);
       }
       if (m === null) throw formatError(`invalid value "${rest.slice(0, len)}" for "${key}"`, 'Value must be an integer.');
       const v = Number(m[0]);
@@ -144,8 +145,7 @@ function fromChar(input: string, fmt: string): Fields {
       case 'Y': {
         const [v, digits] = int(key.length);
         set('year', key, v);
-        f.yearDigits = digits;
-        if (key !== 'YYYY') f.yearDigits = Math.min(digits, key.length);
+        f.yearDigits = key === 'YYYY' ? 4 : digits;
         break;
       }
       case 'MM':
@@ -217,15 +217,17 @@ function fromChar(input: string, fmt: string): Fields {
   return f;
 }
 
-/** adjust_partial_year_to_2020. */
+/** adjust_partial_year_to_2020, which YYY, YY and Y apply to a year of fewer than four digits. */
 function fullYear(year: number, digits: number): number {
-  if (digits === 1 && year < 10) return year + 2000;
-  if (digits === 2 && year < 100) return year < 70 ? year + 2000 : year + 1900;
-  if (digits === 3 && year < 1000) return year < 100 ? year + 2000 : year + 1000;
+  if (digits >= 4) return year;
+  if (year < 70) return year + 2000;
+  if (year < 100) return year + 1900;
+  if (year < 520) return year + 2000;
+  if (year < 1000) return year + 1000;
   return year;
 }
 
-/** do_to_timestamp: the local timestamp (microseconds since 1970) the template gives; missing fields are year 1 BC... as in PostgreSQL. */
+/** do_to_timestamp: the date and local timestamp the template gives; missing fields default as in PostgreSQL (year 1 BC, January 1st, midnight). */
 export function toLocalTimestamp(input: string, fmt: string, typeName: 'date' | 'timestamp'): { days: number; micros: bigint } {
   const f = fromChar(input, fmt);
   const overflow = (): SqlError => new SqlError('22008', `date/time field value out of range: "${input}"`);
@@ -233,7 +235,7 @@ export function toLocalTimestamp(input: string, fmt: string, typeName: 'date' | 
   if (f.year !== undefined) {
     const y = fullYear(f.year, f.yearDigits ?? 4);
     year = f.bc ? (y > 0 ? -y + 1 : y) : y;
-  } else if (f.bc) year = 0;
+  }
   let month = f.month ?? 1;
   let day = f.day ?? 1;
   if (f.doy !== undefined && f.month === undefined && f.day === undefined) {

@@ -14,7 +14,7 @@
 
   Returns: {endLsn}; {-6} if there is no such relation
   Also: its pages leave shared buffers (dirty or not: they are never written),
-    its index entries ({p}idx:<relid>) go; entries in {p}buffers for its pages
+    its index entries ({p}idx:<relid>) and sequence state ({p}seq:<relid>) go; entries in {p}buffers for its pages
     are skipped by the clock sweep.
   Atomicity: the name, the pages and the WAL record go at once.
   Invariant: a page of a dropped relation is never written to a data file after
@@ -30,7 +30,7 @@ for blk = 0, nblocks - 1 do
   redis.call('SREM', KEYS[6], relid .. ':' .. blk)
   redis.call('HDEL', prefix .. 'usage', relid .. ':' .. blk)
 end
-redis.call('DEL', KEYS[5], prefix .. 'idx:' .. relid)
+redis.call('DEL', KEYS[5], prefix .. 'idx:' .. relid, prefix .. 'seq:' .. relid)
 redis.call('HDEL', KEYS[4], name)
 local payload = cmsgpack.pack({ r = tonumber(relid) })
 local endLsn = wal_append(0, RM_RELMAP, RELMAP_DROP, payload) + WAL_HEADER + #payload
