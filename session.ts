@@ -29,7 +29,7 @@ export interface QueryResult<R = Record<string, unknown>> {
 }
 
 export interface TransactionOptions {
-  isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  isolation?: 'read committed' | 'repeatable read';
   /** Retries after a serialization failure (40001) or deadlock (40P01); default 5. */
   retries?: number;
 }

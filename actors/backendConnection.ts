@@ -11,6 +11,13 @@
  * Execute row limits (PortalSuspended) until they are gone. Each Execute runs
  * in its own implicit transaction unless a BEGIN block is open (SqlSession
  * has no implicit transaction spanning several Executes up to Sync yet).
+ *
+ * COPY: a simple Query's CopyChannel becomes the session's CopyClient
+ * (sql/copy.ts) for the duration of the query; errors from the client side
+ * (CopyFail 57014, protocol violations 08P01) become SqlErrors with their
+ * SQLSTATE. A query string with statements before a COPY runs statement by
+ * statement, so that their results reach the client before the COPY starts.
+ * COPY is not available through the extended protocol (0A000).
  */
 import type { Node } from '@pgsql/types';
 import { hbaAuthMethod, parseHba } from '../protocol/hba.ts';
@@ -18,6 +25,7 @@ import type { HbaRule } from '../protocol/hba.ts';
 import { ProtocolError } from '../protocol/errors.ts';
 import type {
   AuthDecision,
+  CopyChannel,
   ExecuteReply,
   FieldDescription,
   Portal,
@@ -28,7 +36,10 @@ import type {
   StartupInfo,
   TransactionStatus,
 } from '../protocol/engine.ts';
-import type { SqlError } from '../sql/errors.ts';
+import type { CopyClient } from '../sql/copy.ts';
+import { SqlError } from '../sql/errors.ts';
+import { parse } from '../sql/parser.ts';
+import type { ParsedStatement } from '../sql/parser.ts';
 import { SqlSession } from '../sql/session.ts';
 import type { FieldInfo, PreparedSql, StatementResult } from '../sql/session.ts';
 import type { SqlProcess } from '../sql/sqlProcess.ts';
@@ -149,26 +160,71 @@ export class BackendConnectionEngine implements ProtocolEngine<SqlStatement, Sql
     return { TimeZone: ctx.timeZone, DateStyle: ctx.dateStyle ?? 'ISO, MDY' };
   }
 
-  async simpleQuery(text: string): Promise<SimpleQueryReply> {
+  async simpleQuery(text: string, copy?: CopyChannel): Promise<SimpleQueryReply> {
     const session = this.sql;
     const before = this.reported();
-    const { results, error } = await session.query(text);
-    const ctx = session.outputContext();
+    session.copyClient = copy ? copyClient(copy) : null;
+    let ran;
+    try {
+      ran = copy ? await this.queryWithCopy(session, text, copy) : await this.queryWire(session, text);
+    } finally {
+      session.copyClient = null;
+    }
+    const { results, error } = ran;
     const after = this.reported();
     const changed = Object.entries(after).filter(([k, v]) => before[k] !== v);
     return {
-      results: results.map((r) => {
-        const w = toWireResult(r, ctx);
-        return { ...w, command: verb(w.command) };
-      }),
+      results,
       error: error ? toWireError(error) : null,
       status: session.transactionStatus,
       ...(changed.length ? { parameterStatus: Object.fromEntries(changed) } : {}),
     };
   }
 
+  private async queryWire(session: SqlSession, text: string): Promise<{ results: WireResult[]; error: SqlError | null }> {
+    const { results, error } = await session.query(text);
+    const ctx = session.outputContext();
+    return {
+      results: results.map((r) => {
+        const w = toWireResult(r, ctx);
+        return { ...w, command: verb(w.command) };
+      }),
+      error,
+    };
+  }
+
+  /**
+   * A query string where a COPY follows other statements runs one statement
+   * at a time (each is its own transaction unless a block is open, as
+   * SqlSession.query runs them too): the results before the COPY are sent
+   * ahead of its CopyIn/OutResponse. Error positions stay relative to the
+   * whole string.
+   */
+  private async queryWithCopy(session: SqlSession, text: string, copy: CopyChannel): Promise<{ results: WireResult[]; error: SqlError | null }> {
+    let stmts: ParsedStatement[];
+    try {
+      stmts = /copy/i.test(text) ? parse(text) : [];
+    } catch {
+      stmts = []; // the session reports the syntax error
+    }
+    if (!stmts.slice(1).some((s) => 'CopyStmt' in s.stmt)) return this.queryWire(session, text);
+    const results: WireResult[] = [];
+    for (const s of stmts) {
+      if ('CopyStmt' in s.stmt && results.length > 0) copy.sendResults(results.splice(0));
+      const r = await this.queryWire(session, s.text);
+      results.push(...r.results);
+      if (r.error) {
+        const e = r.error;
+        const shifted = e.fields.position === undefined ? e : new SqlError(e.sqlstate, e.message, { ...e.fields, position: e.fields.position + s.offset }, e.severity);
+        return { results, error: shifted };
+      }
+    }
+    return { results, error: null };
+  }
+
   async prepare(text: string, paramTypes: number[]): Promise<SqlStatement> {
     const prepared = await this.sql.prepare(text, paramTypes);
+    if (prepared.stmt && 'CopyStmt' in prepared.stmt) throw new SqlError('0A000', 'COPY is not supported in the extended query protocol (use a simple Query)');
     if (!prepared.stmt) return { prepared, paramTypes: [], fields: null, empty: true };
     const n = Math.max(paramTypes.length, maxParam(prepared.stmt));
     // Types the client left open are described as text: the value arrives in text form and SqlSession casts it.
@@ -225,6 +281,31 @@ export class BackendConnectionEngine implements ProtocolEngine<SqlStatement, Sql
     this.session = null;
     await session?.close();
   }
+}
+
+/** The session's view of a query's CopyChannel: text format, errors from the client side as SqlErrors. */
+function copyClient(channel: CopyChannel): CopyClient {
+  const asSqlError = (err: unknown): unknown => {
+    if (err instanceof SqlError || typeof err !== 'object' || err === null) return err;
+    const e = err as { sqlstate?: unknown; message?: unknown; severity?: unknown };
+    if (typeof e.sqlstate !== 'string') return err;
+    return new SqlError(e.sqlstate, String(e.message), {}, e.severity === 'FATAL' ? 'FATAL' : 'ERROR');
+  };
+  return {
+    copyIn: (columns) => {
+      const stream = channel.copyIn(0, new Array<number>(columns).fill(0));
+      return {
+        read: () =>
+          stream.read().catch((err: unknown) => {
+            throw asSqlError(err);
+          }),
+      };
+    },
+    copyOut: (columns) => {
+      const stream = channel.copyOut(0, new Array<number>(columns).fill(0));
+      return { data: (chunk) => stream.data(Buffer.from(chunk, 'utf8')), done: () => stream.done() };
+    },
+  };
 }
 
 const UNKNOWN_OID = 705;

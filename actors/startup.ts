@@ -5,8 +5,9 @@
  * Lifecycle: spawned by the postmaster on a worker process at every start and
  * in every crash-restart cycle, after shared memory was reset and before the
  * supervision tree starts; asked once (`recover`), then stopped. It redoes WAL
- * from the last checkpoint, writes an end-of-recovery checkpoint and seeds
- * shared memory (storage/recovery.ts, storage/sharedState.ts).
+ * from the last checkpoint, writes an end-of-recovery checkpoint, seeds
+ * shared memory (storage/recovery.ts, storage/sharedState.ts) and rebuilds
+ * the indexes from the heap (sql/indexBuild.ts).
  *
  * While redo runs it tells the postmaster's recovery relay (an actor in the
  * primary, `progressTo`: the postmaster itself is busy waiting for this
@@ -25,6 +26,8 @@ import { connectRedis } from '../storage/redis.ts';
 import { recover } from '../storage/recovery.ts';
 import type { RecoveryProgress } from '../storage/recovery.ts';
 import { seedSharedState } from '../storage/sharedState.ts';
+import { StorageEngine } from '../storage/engine.ts';
+import { rebuildIndexes } from '../sql/indexBuild.ts';
 import { elog } from '../utils/elog.ts';
 
 export type StartupMsg = { op: 'recover' };
@@ -85,6 +88,14 @@ export const startup: ActorBehavior<State, StartupMsg, StartupReport> = {
       await seedSharedState(redis, new Keys(state.keyPrefix), r, state.sharedBuffers);
     } finally {
       redis.disconnect();
+    }
+    // Indexes live only in shared memory: fill them from the recovered heap before any session runs.
+    const engine = await StorageEngine.open({ dataDir: state.dataDir, redisAddress: state.redisAddress, keyPrefix: state.keyPrefix, name: 'actorgres:startup' });
+    try {
+      const built = await rebuildIndexes(engine);
+      if (built.indexes > 0) elog('log', `rebuilt ${built.indexes} indexes (${built.entries} entries) from the heap`);
+    } finally {
+      await engine.close();
     }
     const { segmentSize, endLsn, redoLsn, records, pagesRedone, abortedXids, stop, detail, crashed } = r;
     ctx.reply({ segmentSize, endLsn, redoLsn, records, pagesRedone, abortedXids, stop, detail, crashed });

@@ -2,9 +2,9 @@
  * The main job: boots a cluster on an embedded Redis and a temporary data
  * directory, and shows it working: the supervision tree, the proc registry in
  * Redis, a background worker answering, a worker process killed with
- * SIGKILL and replaced while its background worker comes back, a reload, a
- * committed transaction through the storage API and a checkpoint, and a
- * clean stop.
+ * SIGKILL and replaced while its background worker comes back, a reload, an
+ * SQL session (DDL, DML, a transaction, an index scan, a constraint error),
+ * a checkpoint, and a clean stop.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -63,21 +63,27 @@ try {
   console.log('changed:', await cluster.reload());
   console.log(await hb.ask('status?', 2000));
 
-  say('storage: a relation, a committed transaction (acknowledged after the WAL writer flushed it), a checkpoint');
-  const storage = await cluster.storage();
-  const rel = await storage.createRelation('accounts');
-  const tx = storage.begin('read committed');
-  for (const row of ['alice=100', 'bob=50', 'carol=75']) await tx.insert(rel, row);
-  await tx.commit();
-  const reader = storage.begin('repeatable read');
-  for await (const row of reader.scan(rel)) console.log('  row', row.ctid, row.data);
-  await reader.commit();
+  say('SQL: cluster.connect() -> a backend actor on a worker; DDL, DML, a transaction block, an index scan, a checkpoint');
+  const session = await cluster.connect();
+  await session.query('CREATE TABLE accounts (id serial PRIMARY KEY, owner text NOT NULL UNIQUE, balance numeric(12,2) CHECK (balance >= 0))');
+  await session.query("INSERT INTO accounts (owner, balance) VALUES ('alice', 100), ('bob', 50), ('carol', 75.5)");
+  await session.transaction(async (tx) => {
+    await tx.query('UPDATE accounts SET balance = balance - $1 WHERE owner = $2', [30, 'alice']);
+    await tx.query('UPDATE accounts SET balance = balance + $1 WHERE owner = $2', [30, 'bob']);
+  });
+  console.log((await session.query('SELECT id, owner, balance FROM accounts ORDER BY id')).rows);
+  console.log((await session.query('EXPLAIN SELECT balance FROM accounts WHERE id = 2')).rows.map((r) => r['QUERY PLAN']).join('\n'));
+  try {
+    await session.query("INSERT INTO accounts (owner, balance) VALUES ('dave', -1)");
+  } catch (err) {
+    console.log('refused:', (err as { code?: string }).code, (err as Error).message);
+  }
+  await session.close();
   console.log('checkpoint:', await cluster.checkpoint());
   console.log(
     'redis-cli MGET ag:wal:insert ag:wal:flush ag:ckpt:redo ag:xid:next ->',
     cli('MGET', 'ag:wal:insert', 'ag:wal:flush', 'ag:ckpt:redo', 'ag:xid:next').split('\n').join(' '),
   );
-  await storage.close();
 
   say("cluster.stop({ mode: 'fast' })");
   console.log('stopped:', await cluster.stop({ mode: 'fast' }));

@@ -29,6 +29,16 @@
  * 64 KiB piled up, and whenever the connection has no complete message left
  * to process.
  *
+ * COPY (simple Query only): the engine call in flight gets a CopyChannel.
+ * COPY FROM STDIN sends CopyInResponse and then reads CopyData / CopyDone /
+ * CopyFail straight from the decoder while the call is in flight (Flush and
+ * Sync are ignored, anything else is 08P01, as copyfromparse.c does); the
+ * socket is paused while more than COPY_IN_BUFFER bytes wait, so a fast
+ * client cannot pile up its whole file here. When the COPY fails before
+ * CopyDone, ErrorResponse and ReadyForQuery go out at once and the rest of
+ * the copy data is ignored by the normal loop, as in PostgreSQL. COPY TO
+ * STDOUT sends CopyOutResponse, one CopyData per row, CopyDone.
+ *
  * @see https://www.postgresql.org/docs/15/protocol-flow.html
  */
 import { randomBytes } from 'node:crypto';
@@ -38,6 +48,9 @@ import { createAuthenticationOk } from './backend/authentication.ts';
 import { createBackendKeyData } from './backend/backendKeyData.ts';
 import { createBindComplete } from './backend/bindComplete.ts';
 import { createCloseComplete } from './backend/closeComplete.ts';
+import { createCopyData } from './backend/copyData.ts';
+import { createCopyDone } from './backend/copyDone.ts';
+import { createCopyInResponse, createCopyOutResponse } from './backend/copyResponse.ts';
 import { commandTag, createCommandComplete } from './backend/commandComplete.ts';
 import { createDataRow, type Cell } from './backend/dataRow.ts';
 import { createEmptyQueryResponse } from './backend/emptyQueryResponse.ts';
@@ -54,7 +67,7 @@ import { createPortalSuspended } from './backend/portalSuspended.ts';
 import { createReadyForQuery } from './backend/readyForQuery.ts';
 import { createRowDescription } from './backend/rowDescription.ts';
 import { BinaryFormatError, decodeBinary, encodeBinary, hasBinaryFormat } from './binary.ts';
-import type { FieldDescription, NoticeLike, Portal, PreparedStatement, ProtocolEngine, StartupInfo, TransactionStatus } from './engine.ts';
+import type { CopyChannel, CopyInStream, FieldDescription, NoticeLike, Portal, PreparedStatement, ProtocolEngine, QueryResult, StartupInfo, TransactionStatus } from './engine.ts';
 import { ProtocolError, toErrorFields } from './errors.ts';
 import { FrameDecoder, type Frame } from './framing.ts';
 import { parseFrontendMessage, type Bind, type Close, type Describe, type Execute, type Parse } from './frontend/index.ts';
@@ -67,6 +80,9 @@ export interface Duplex {
   onData(listener: (chunk: Buffer) => void): void;
   /** The peer went away (or the transport failed). */
   onClose(listener: () => void): void;
+  /** Flow control for COPY FROM STDIN: stop and restart delivering data. Optional: without it the data waits in memory. */
+  pause?(): void;
+  resume?(): void;
 }
 
 export function socketDuplex(socket: Socket): Duplex {
@@ -77,6 +93,8 @@ export function socketDuplex(socket: Socket): Duplex {
     },
     end: () => socket.end(),
     onData: (l) => socket.on('data', l),
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
     onClose: (l) => {
       socket.on('close', l);
       // An 'error' is followed by 'close'; listening keeps it from being an uncaught exception.
@@ -132,6 +150,8 @@ export function defaultParameterStatus(startup: StartupInfo): Record<string, str
 
 const UTF8_NAMES = new Set(['utf8', 'utf-8', 'unicode', 'auto']);
 const FLUSH_THRESHOLD = 64 * 1024;
+/** COPY FROM STDIN: the socket is paused while more than this many received bytes wait to be read. */
+const COPY_IN_BUFFER = 1024 * 1024;
 
 interface PortalEntry<S, P> {
   portal: P;
@@ -156,6 +176,11 @@ export class Connection<S extends PreparedStatement = PreparedStatement, P exten
   private authTimer: NodeJS.Timeout | null = null;
   private engineClosed: Promise<void> | null = null;
   private inflight: Promise<unknown> | null = null;
+  /** COPY FROM STDIN is reading from the decoder (inside the engine call in flight). */
+  private copyingIn = false;
+  private inputPaused = false;
+  /** Wakes a COPY FROM read waiting for bytes (new data or close). */
+  private copyWaiter: (() => void) | null = null;
   readonly processId: number;
   readonly secretKey: number;
   /** Resolves once the connection is closed and the engine's close() has settled. */
@@ -179,6 +204,14 @@ export class Connection<S extends PreparedStatement = PreparedStatement, P exten
     duplex.onData((chunk) => {
       if (this.phaseValue === 'closed') return;
       this.decoder.push(chunk);
+      if (this.copyingIn) {
+        if (this.decoder.pending > COPY_IN_BUFFER && !this.inputPaused && this.duplex.pause) {
+          this.inputPaused = true;
+          this.duplex.pause();
+        }
+        this.wakeCopy();
+        return;
+      }
       void this.pump();
     });
     duplex.onClose(() => this.shutdown(false));
@@ -274,6 +307,7 @@ export class Connection<S extends PreparedStatement = PreparedStatement, P exten
     if (this.phaseValue === 'closed') return;
     this.flush();
     this.setPhase('closed');
+    this.wakeCopy();
     if (this.authTimer) clearTimeout(this.authTimer);
     this.pendingNotifications = [];
     if (endTransport) {
@@ -484,29 +518,108 @@ export class Connection<S extends PreparedStatement = PreparedStatement, P exten
     this.dropStatement('');
     this.dropPortal('');
     let reply;
+    let sentEarly = 0;
+    const copy: CopyChannel = {
+      sendResults: (results) => {
+        for (const r of results) this.sendResult(r);
+        sentEarly += results.length;
+      },
+      copyIn: (overallFormat, columnFormats) => this.startCopyIn(overallFormat, columnFormats),
+      copyOut: (overallFormat, columnFormats) => {
+        this.send(createCopyOutResponse(overallFormat, columnFormats));
+        return { data: (chunk) => this.send(createCopyData(chunk)), done: () => this.send(createCopyDone()) };
+      },
+    };
     try {
-      reply = await this.call(() => this.engine.simpleQuery(sql));
+      reply = await this.call(() => this.engine.simpleQuery(sql, copy));
     } catch (err) {
       if (this.fatalFromEngine(err)) return;
       this.sendError(err);
       return this.readyForQuery(this.status === 'T' ? 'E' : this.status);
+    } finally {
+      this.endCopyIn();
     }
     if (this.phaseValue === 'closed') return;
-    for (const r of reply.results) {
-      this.sendNotices(r.notices);
-      if (r.fields) {
-        this.send(createRowDescription(r.fields));
-        for (const row of r.rows ?? []) this.send(createDataRow(row));
-      }
-      this.send(createCommandComplete(commandTag(r.command, r.rowCount)));
-    }
+    for (const r of reply.results) this.sendResult(r);
     this.sendNotices(reply.notices);
     if (reply.error) {
       if (this.fatalFromEngine(reply.error)) return;
       this.sendError(reply.error);
-    } else if (reply.results.length === 0) this.send(createEmptyQueryResponse());
+    } else if (reply.results.length === 0 && sentEarly === 0) this.send(createEmptyQueryResponse());
     this.sendParameterStatus(reply.parameterStatus);
     this.readyForQuery(reply.status);
+  }
+
+  private sendResult(r: QueryResult): void {
+    this.sendNotices(r.notices);
+    if (r.fields) {
+      this.send(createRowDescription(r.fields));
+      for (const row of r.rows ?? []) this.send(createDataRow(row));
+    }
+    this.send(createCommandComplete(commandTag(r.command, r.rowCount)));
+  }
+
+  // ---- COPY FROM STDIN -----------------------------------------------------------
+
+  private startCopyIn(overallFormat: 0 | 1, columnFormats: readonly number[]): CopyInStream {
+    if (this.phaseValue === 'closed') throw new ProtocolError('connection to client lost', '08006', 'ERROR');
+    this.send(createCopyInResponse(overallFormat, columnFormats));
+    this.flush();
+    this.copyingIn = true;
+    return { read: () => this.readCopyData() };
+  }
+
+  /** The next CopyData body, null at CopyDone; waits for the client's bytes. */
+  private async readCopyData(): Promise<Buffer | null> {
+    for (;;) {
+      if (this.phaseValue === 'closed') throw new ProtocolError('connection to client lost', '08006', 'ERROR');
+      if (!this.copyingIn) throw new ProtocolError('COPY from stdin is over', '08P01', 'ERROR');
+      let frame: Frame | null;
+      try {
+        frame = this.decoder.next();
+      } catch (err) {
+        this.fatal(err);
+        continue;
+      }
+      if (frame === null) {
+        this.resumeInput();
+        this.flush();
+        await new Promise<void>((resolve) => (this.copyWaiter = resolve));
+        continue;
+      }
+      if (this.inputPaused && this.decoder.pending < COPY_IN_BUFFER / 2) this.resumeInput();
+      if (frame.kind !== 'message') throw new ProtocolError('unexpected startup packet during COPY from stdin');
+      const code = frame.code;
+      if (code === 0x48 /* H Flush */ || code === 0x53 /* S Sync */) continue; // ignored: libpq may send them without noticing the COPY
+      if (code !== 0x64 /* d */ && code !== 0x63 /* c */ && code !== 0x66 /* f */) {
+        this.copyingIn = false;
+        throw new ProtocolError(`unexpected message type 0x${code.toString(16).toUpperCase().padStart(2, '0')} during COPY from stdin`, '08P01', 'ERROR');
+      }
+      const msg = parseFrontendMessage(code, frame.body);
+      if (msg.type === 'CopyData') return msg.data;
+      this.copyingIn = false;
+      if (msg.type === 'CopyDone') return null;
+      if (msg.type === 'CopyFail') throw new ProtocolError(`COPY from stdin failed: ${msg.message}`, '57014', 'ERROR');
+    }
+  }
+
+  private wakeCopy(): void {
+    const w = this.copyWaiter;
+    this.copyWaiter = null;
+    w?.();
+  }
+
+  private resumeInput(): void {
+    if (!this.inputPaused) return;
+    this.inputPaused = false;
+    this.duplex.resume?.();
+  }
+
+  /** The engine call ended: whatever copy data is left goes to the normal loop (which ignores it). */
+  private endCopyIn(): void {
+    this.copyingIn = false;
+    this.wakeCopy();
+    this.resumeInput();
   }
 
   private dropStatement(name: string): void {

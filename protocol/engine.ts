@@ -102,13 +102,39 @@ export interface ExecuteReply {
   parameterStatus?: Record<string, string>;
 }
 
+/** COPY FROM STDIN's data as the client sends it (CopyData bodies); null after CopyDone. Throws 57014 at CopyFail, 08P01 at a message that has no place in COPY. */
+export interface CopyInStream {
+  read(): Promise<Buffer | null>;
+}
+
+/** COPY TO STDOUT: one CopyData per call, then CopyDone. */
+export interface CopyOutStream {
+  data(chunk: Buffer): void;
+  done(): void;
+}
+
+/**
+ * The COPY sub-protocol of a simple Query, offered to the engine for the
+ * duration of its simpleQuery call (protocol-flow.html#PROTOCOL-COPY).
+ * Format codes: 0 text (the only one the connection sends per column when
+ * the overall format is text), 1 binary.
+ */
+export interface CopyChannel {
+  /** Sends the results of statements that completed before a COPY in the same query string now, so that they precede its CopyIn/CopyOutResponse; they must not be in the final reply again. */
+  sendResults(results: readonly QueryResult[]): void;
+  /** CopyInResponse, then the client's data. */
+  copyIn(overallFormat: 0 | 1, columnFormats: readonly number[]): CopyInStream;
+  /** CopyOutResponse, then the data the engine writes. */
+  copyOut(overallFormat: 0 | 1, columnFormats: readonly number[]): CopyOutStream;
+}
+
 export interface ProtocolEngine<S extends PreparedStatement = PreparedStatement, P extends Portal = Portal> {
   /** Which method and secret apply to this connection (pg_hba.conf, pg_authid). Throws FATAL 28000 etc. to refuse. */
   authenticate(startup: StartupInfo): Promise<AuthDecision>;
   /** The client is authenticated: open the session (check the database exists, ...). Throws to refuse (3D000 ...). */
   startSession(startup: StartupInfo): Promise<SessionInfo>;
-  /** A simple-protocol query string: every statement in turn, the first error ends it. */
-  simpleQuery(sql: string): Promise<SimpleQueryReply>;
+  /** A simple-protocol query string: every statement in turn, the first error ends it. A COPY in it talks to the client through `copy`. */
+  simpleQuery(sql: string, copy?: CopyChannel): Promise<SimpleQueryReply>;
   /** Parse: one statement (or none); `paramTypes` may be shorter than the $n used, 0 means unspecified. */
   prepare(sql: string, paramTypes: number[]): Promise<S>;
   /** Bind: parameters in text form (null = NULL), one per statement.paramTypes. */

@@ -86,7 +86,8 @@ async function alterCmd(cmd: AlterTableCmd, table: TableDef, dc: DdlContext): Pr
     case 'AT_SetNotNull': {
       const i = requireColumn(table, cmd.name!);
       for await (const t of dc.tx.scan(table.relid)) {
-        if (decodeRow(table, t.data)[i] === null) throw new SqlError('23502', `column "${cmd.name!}" of relation "${table.name}" contains null values`, { table: table.name, column: cmd.name! });
+        if (decodeRow(table, t.data)[i] === null)
+          throw new SqlError('23502', `column "${cmd.name!}" of relation "${table.name}" contains null values`, { table: table.name, column: cmd.name! });
       }
       return { ...table, columns: table.columns.map((c, k) => (k === i ? { ...c, notNull: true } : c)) };
     }

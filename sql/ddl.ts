@@ -164,7 +164,8 @@ export async function createTable(stmt: CreateStmt, dc: DdlContext): Promise<voi
     }
   }
   dc.validate({ kind: 'table', relid: 0, name, columns, indexes: [], checks });
-  if (pending.filter((p) => p.kind === 'primary').length > 1) throw new SqlError('42P16', `multiple primary keys for table "${name}" are not allowed`, pos(pending.filter((p) => p.kind === 'primary')[1]!.location));
+  if (pending.filter((p) => p.kind === 'primary').length > 1)
+    throw new SqlError('42P16', `multiple primary keys for table "${name}" are not allowed`, pos(pending.filter((p) => p.kind === 'primary')[1]!.location));
   const relid = await dc.engine.createRelation(storageName(name));
   dc.created(relid);
   const taken = new Set((await dc.catalog()).keys());
@@ -215,7 +216,8 @@ export function columnsOf(n: unknown): string[] {
 
 export async function dropRelations(stmt: DropStmt, dc: DdlContext): Promise<void> {
   const kind = stmt.removeType === 'OBJECT_INDEX' ? 'index' : stmt.removeType === 'OBJECT_SEQUENCE' ? 'sequence' : 'table';
-  if (stmt.removeType !== 'OBJECT_TABLE' && stmt.removeType !== 'OBJECT_INDEX' && stmt.removeType !== 'OBJECT_SEQUENCE') throw new SqlError('0A000', `DROP ${String(stmt.removeType).replace('OBJECT_', '')} is not supported`);
+  if (stmt.removeType !== 'OBJECT_TABLE' && stmt.removeType !== 'OBJECT_INDEX' && stmt.removeType !== 'OBJECT_SEQUENCE')
+    throw new SqlError('0A000', `DROP ${String(stmt.removeType).replace('OBJECT_', '')} is not supported`);
   const catalog = await dc.catalog();
   for (const obj of stmt.objects ?? []) {
     const parts = 'List' in obj ? (obj.List.items ?? []).map(str) : [str(obj)];
@@ -337,13 +339,21 @@ export async function buildIndex(dc: DdlContext, table: TableDef, idx: IndexDef)
     const vals = idx.columns.map((c) => row[c]!);
     if (idx.primary) {
       const nullAt = idx.columns.find((c) => row[c] === null);
-      if (nullAt !== undefined) throw new SqlError('23502', `column "${table.columns[nullAt]!.name}" of relation "${table.name}" contains null values`, { table: table.name, column: table.columns[nullAt]!.name });
+      if (nullAt !== undefined)
+        throw new SqlError('23502', `column "${table.columns[nullAt]!.name}" of relation "${table.name}" contains null values`, {
+          table: table.name,
+          column: table.columns[nullAt]!.name,
+        });
     }
     const key = encodeIndexKey(types, vals);
     if (idx.unique && vals.every((v) => v !== null)) {
       if (seen.has(key)) {
         const shown = idx.columns.map((c) => output(table.columns[c]!.type, row[c]!, dc.typeCtx)).join(', ');
-        throw new SqlError('23505', `could not create unique index "${idx.name}"`, { detail: `Key (${idx.columns.map((c) => table.columns[c]!.name).join(', ')})=(${shown}) is duplicated.`, table: table.name, constraint: idx.name });
+        throw new SqlError('23505', `could not create unique index "${idx.name}"`, {
+          detail: `Key (${idx.columns.map((c) => table.columns[c]!.name).join(', ')})=(${shown}) is duplicated.`,
+          table: table.name,
+          constraint: idx.name,
+        });
       }
       seen.add(key);
     }

@@ -59,7 +59,7 @@ export interface TableRules {
 }
 
 /** A column's DEFAULT for one row (its nextval calls made first). */
-async function defaultValue(rules: TableRules, i: number, ec: ExecContext): Promise<Datum> {
+export async function defaultValue(rules: TableRules, i: number, ec: ExecContext): Promise<Datum> {
   const sub = rules.defaultSubplans[i]!;
   if (sub.length) await prepareSubplans(sub, [], ec);
   return rules.defaults[i]!.eval([], ec.env);
@@ -82,7 +82,7 @@ export function tableRules(table: TableDef, pc: PlanContext): TableRules {
   return { defaults, defaultSubplans, checks };
 }
 
-function checkRow(table: TableDef, rules: TableRules, row: Datum[], ec: ExecContext): void {
+export function checkRow(table: TableDef, rules: TableRules, row: Datum[], ec: ExecContext): void {
   for (let i = 0; i < table.columns.length; i++) {
     const c = table.columns[i]!;
     if (c.notNull && row[i] === null && !c.dropped) {
@@ -109,14 +109,18 @@ export function uniqueViolation(table: TableDef, indexId: number, row: Datum[], 
   if (!idx) return new SqlError('23505', `duplicate key value violates unique constraint`);
   const cols = idx.columns.map((c) => table.columns[c]!.name).join(', ');
   const vals = idx.columns.map((c) => (row[c] === null ? 'null' : output(table.columns[c]!.type, row[c]!, ctx))).join(', ');
-  return new SqlError('23505', `duplicate key value violates unique constraint "${idx.name}"`, { detail: `Key (${cols})=(${vals}) already exists.`, table: table.name, constraint: idx.name });
+  return new SqlError('23505', `duplicate key value violates unique constraint "${idx.name}"`, {
+    detail: `Key (${cols})=(${vals}) already exists.`,
+    table: table.name,
+    constraint: idx.name,
+  });
 }
 
 /** A unique violation on the ON CONFLICT arbiter index: the row goes to DO NOTHING / DO UPDATE. */
 class ConflictOnArbiter extends Error {}
 
 /** Writes a new row version (insert) with its index entries, mapping a unique violation to 23505. */
-async function insertRow(table: TableDef, row: Datum[], ec: ExecContext, arbiter: IndexDef | null = null): Promise<Ctid> {
+export async function insertRow(table: TableDef, row: Datum[], ec: ExecContext, arbiter: IndexDef | null = null): Promise<Ctid> {
   try {
     return await ec.tx.insert(table.relid, encodeRow(table, row), indexEntries(table, row));
   } catch (err) {
@@ -138,7 +142,7 @@ function conflictArbiter(stmt: InsertStmt, table: TableDef): IndexDef | null {
   if (!oc) return null;
   const infer = oc.infer;
   if (!infer) {
-    if (oc.action === 'ONCONFLICT_UPDATE') throw new SqlError('42601', 'ON CONFLICT DO UPDATE requires inference specification or constraint name', pos(oc.location), );
+    if (oc.action === 'ONCONFLICT_UPDATE') throw new SqlError('42601', 'ON CONFLICT DO UPDATE requires inference specification or constraint name', pos(oc.location));
     return { relid: -1, name: '', columns: [], unique: true, primary: false, constraint: false };
   }
   if (infer.conname) {
@@ -301,9 +305,17 @@ function assignTo(e: Compiled, col: ColumnDef, location: number | undefined): Co
   return coerce(e, col.type, 'assignment', location);
 }
 
-
 /** ON CONFLICT (...) DO UPDATE: finds the conflicting row through the arbiter index and updates it, with EXCLUDED as the proposed row. */
-async function onConflictUpdate(stmt: InsertStmt, table: TableDef, rules: TableRules, proposed: Datum[], idx: IndexDef, touched: Set<string>, pc: PlanContext, ec: ExecContext): Promise<Datum[] | null> {
+async function onConflictUpdate(
+  stmt: InsertStmt,
+  table: TableDef,
+  rules: TableRules,
+  proposed: Datum[],
+  idx: IndexDef,
+  touched: Set<string>,
+  pc: PlanContext,
+  ec: ExecContext,
+): Promise<Datum[] | null> {
   const oc = stmt.onConflictClause!;
   const types = idx.columns.map((c) => ({ ...table.columns[c]!.type, typmod: -1 }));
   const key = encodeIndexKey(
@@ -318,7 +330,9 @@ async function onConflictUpdate(stmt: InsertStmt, table: TableDef, rules: TableR
   const where = oc.whereClause ? requireBoolClause(compileExpr(oc.whereClause, scope, cc), 'WHERE') : null;
   for await (const t of ec.tx.indexScan(table.relid, idx.relid, { lower: { key, inclusive: true }, upper: { key, inclusive: true } })) {
     if (touched.has(`${t.ctid.blk}.${t.ctid.slot}`)) {
-      throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
+      throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
+        hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+      });
     }
     const old = decodeRow(table, t.data);
     const both = [...old, ...proposed];
@@ -330,14 +344,20 @@ async function onConflictUpdate(stmt: InsertStmt, table: TableDef, rules: TableR
       if (err instanceof UniqueViolation) throw uniqueViolation(table, err.indexId, next, ec.env.typeCtx);
       throw err;
     });
-    if (r.status === 'self') throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
+    if (r.status === 'self')
+      throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
+        hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+      });
     if (r.status === 'changed') throw new SqlError('40001', 'could not serialize access due to concurrent update');
     touched.add(`${r.value.blk}.${r.value.slot}`);
     touched.add(arbiterKey(table, idx, next));
     return next;
   }
   // The conflicting version is not visible: this command wrote it (it sees only what came before it), or a transaction this snapshot cannot see.
-  if (touched.has(key)) throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', { hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.' });
+  if (touched.has(key))
+    throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
+      hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+    });
   throw new SqlError('40001', 'could not serialize access due to concurrent update');
 }
 
@@ -356,7 +376,8 @@ function compileSets(list: Node[], table: TableDef, scope: Scope, cc: ReturnType
     if (col < 0) throw new SqlError('42703', `column "${name}" of relation "${table.name}" does not exist`, pos(n.ResTarget.location));
     const val = n.ResTarget.val!;
     if ('SetToDefault' in val) return { col, expr: { type: table.columns[col]!.type, eval: () => null } };
-    if (table.columns[col]!.identity === 'always') throw new SqlError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
+    if (table.columns[col]!.identity === 'always')
+      throw new SqlError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
     return { col, expr: assignTo(compileExpr(val, scope, cc), table.columns[col]!, exprLoc(val)) };
   });
 }
@@ -444,7 +465,9 @@ export async function execUpdate(stmt: UpdateStmt, table: TableDef, rules: Table
 }
 
 function isDefaultSet(stmt: UpdateStmt, table: TableDef, col: number): boolean {
-  return (stmt.targetList ?? []).some((n) => 'ResTarget' in n && n.ResTarget.name === table.columns[col]!.name && n.ResTarget.val !== undefined && 'SetToDefault' in n.ResTarget.val);
+  return (stmt.targetList ?? []).some(
+    (n) => 'ResTarget' in n && n.ResTarget.name === table.columns[col]!.name && n.ResTarget.val !== undefined && 'SetToDefault' in n.ResTarget.val,
+  );
 }
 
 export async function execDelete(stmt: DeleteStmt, table: TableDef, pc: PlanContext, ec: ExecContext): Promise<DmlResult> {

@@ -76,11 +76,18 @@ export class Scope {
     const name = fields.join('.');
     if (fields.length === 2 && !this.hasRange(fields[0]!)) {
       const aliased = this.aliasOf(fields[0]!);
-      if (aliased) throw new SqlError('42P01', `invalid reference to FROM-clause entry for table "${fields[0]}"`, { hint: `Perhaps you meant to reference the table alias "${aliased}".`, ...pos(location) });
+      if (aliased)
+        throw new SqlError('42P01', `invalid reference to FROM-clause entry for table "${fields[0]}"`, {
+          hint: `Perhaps you meant to reference the table alias "${aliased}".`,
+          ...pos(location),
+        });
       throw new SqlError('42P01', `missing FROM-clause entry for table "${fields[0]}"`, pos(location));
     }
     const hint = fields.length === 1 ? this.closestColumn(fields[0]!) : null;
-    throw new SqlError('42703', `column ${fields.length === 1 ? `"${name}"` : name} does not exist`, { ...pos(location), ...(hint ? { hint: `Perhaps you meant to reference the column "${hint}".` } : {}) });
+    throw new SqlError('42703', `column ${fields.length === 1 ? `"${name}"` : name} does not exist`, {
+      ...pos(location),
+      ...(hint ? { hint: `Perhaps you meant to reference the column "${hint}".` } : {}),
+    });
   }
 
   /** errorMissingColumn's fuzzy match: the one column within Levenshtein distance len/2 of a misspelt name. */
@@ -436,7 +443,8 @@ export function coerce(e: Compiled, to: SqlType, context: CoercionContext, locat
         out = to.oid === TypeOid.unknown ? String(v) : input(base, String(v), { timeZone: 'UTC' });
       } catch (err) {
         // Reading a literal: the error points at it (parser_errposition in PostgreSQL's coerce_type).
-        if (err instanceof SqlError && location !== undefined && err.fields.position === undefined) throw new SqlError(err.sqlstate, err.message, { ...err.fields, ...pos(location) });
+        if (err instanceof SqlError && location !== undefined && err.fields.position === undefined)
+          throw new SqlError(err.sqlstate, err.message, { ...err.fields, ...pos(location) });
         throw err;
       }
       if (to.typmod >= 0 && out !== null) out = castDatum(out, base, to, { timeZone: 'UTC' }, explicit);
@@ -449,10 +457,13 @@ export function coerce(e: Compiled, to: SqlType, context: CoercionContext, locat
     return { ...konst(to, out), column: undefined };
   }
   if (from.oid === TypeOid.unknown) {
-    return { type: to, eval: (r, env) => {
-      const v = e.eval(r, env);
-      return v === null ? null : castUnknownIn(String(v), to, explicit, env.typeCtx);
-    } };
+    return {
+      type: to,
+      eval: (r, env) => {
+        const v = e.eval(r, env);
+        return v === null ? null : castUnknownIn(String(v), to, explicit, env.typeCtx);
+      },
+    };
   }
   return {
     type: to,
@@ -484,10 +495,13 @@ function compileBool(b: Extract<Node, { BoolExpr: unknown }>['BoolExpr'], scope:
   const args = (b.args ?? []).map((a) => requireBool(compileExpr(a, scope, cc), what));
   if (b.boolop === 'NOT_EXPR') {
     const a = args[0]!;
-    return { type: Types.bool, eval: (r, e) => {
-      const v = a.eval(r, e);
-      return v === null ? null : !v;
-    } };
+    return {
+      type: Types.bool,
+      eval: (r, e) => {
+        const v = a.eval(r, e);
+        return v === null ? null : !v;
+      },
+    };
   }
   const isAnd = b.boolop === 'AND_EXPR';
   return {
@@ -529,10 +543,13 @@ export function makeOperator(op: string, left: Compiled | null, right: Compiled,
   const r = coerce(right, resolved.rightArg, 'implicit', location);
   const fn = resolved.fn;
   if (!left) {
-    return { type: resolved.result, eval: (row, e) => {
-      const b = r.eval(row, e);
-      return b === null ? null : fn(null, b, e.typeCtx);
-    } };
+    return {
+      type: resolved.result,
+      eval: (row, e) => {
+        const b = r.eval(row, e);
+        return b === null ? null : fn(null, b, e.typeCtx);
+      },
+    };
   }
   const l = coerce(left, resolved.leftArg, 'implicit', location);
   if (l.constant && r.constant) {
@@ -700,10 +717,7 @@ function compileCase(c: Extract<Node, { CaseExpr: unknown }>['CaseExpr'], scope:
   // transformCaseExpr puts the ELSE result first when it resolves the common type.
   const resultNodes = (c.args ?? []).map((w) => (w as { CaseWhen: { result: Node } }).CaseWhen.result);
   const type = commonTypeAt(
-    [
-      { type: def.type, location: c.defresult ? exprLoc(c.defresult) : undefined },
-      ...whens.map((w, i) => ({ type: w.result.type, location: exprLoc(resultNodes[i]!) })),
-    ],
+    [{ type: def.type, location: c.defresult ? exprLoc(c.defresult) : undefined }, ...whens.map((w, i) => ({ type: w.result.type, location: exprLoc(resultNodes[i]!) }))],
     'CASE',
   );
   const results = whens.map((w) => coerce(w.result, type, 'implicit', c.location));
@@ -749,7 +763,10 @@ function compileFuncCall(f: Extract<Node, { FuncCall: unknown }>['FuncCall'], sc
   }
   const resolved = (() => {
     try {
-      return lookupFunction(name, args.map((a) => a.type));
+      return lookupFunction(
+        name,
+        args.map((a) => a.type),
+      );
     } catch (err) {
       if (err instanceof SqlError && err.fields.position === undefined) throw new SqlError(err.sqlstate, err.message, { ...err.fields, ...pos(f.location) });
       throw err;
@@ -772,7 +789,10 @@ function compileFuncCall(f: Extract<Node, { FuncCall: unknown }>['FuncCall'], sc
 function compileSettingFunction(name: string, args: Compiled[], location: number | undefined): Compiled {
   const wantArgs = name === 'current_setting' ? [1, 2] : [3];
   if (!wantArgs.includes(args.length)) {
-    throw new SqlError('42883', `function ${name}(${args.map((a) => a.type.name).join(', ')}) does not exist`, { ...pos(location), hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+    throw new SqlError('42883', `function ${name}(${args.map((a) => a.type.name).join(', ')}) does not exist`, {
+      ...pos(location),
+      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+    });
   }
   const text = args.map((a, i) => coerce(a, name === 'set_config' && i === 2 ? Types.bool : i === 1 && name === 'current_setting' ? Types.bool : Types.text, 'implicit', location));
   return {

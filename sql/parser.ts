@@ -56,6 +56,28 @@ export function parse(sql: string): ParsedStatement[] {
   return out;
 }
 
+const CACHE_SIZE = 512;
+const cache = new Map<string, ParsedStatement[]>();
+
+/**
+ * parse() with a per-process cache of recent query strings: a statement sent
+ * again (a driver's repeated query, an embedded session's loop) is parsed
+ * once. The trees are shared, so nothing may change them (the planner builds
+ * new nodes instead).
+ */
+export function parseCached(sql: string): ParsedStatement[] {
+  const hit = cache.get(sql);
+  if (hit) {
+    cache.delete(sql); // most recently used last
+    cache.set(sql, hit);
+    return hit;
+  }
+  const parsed = parse(sql);
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(sql, parsed);
+  return parsed;
+}
+
 /** The grammar's messages map to their SQLSTATE as in scan.l / gram.y. */
 function sqlstateOf(message: string): string {
   if (/^unterminated|^syntax error|^zero-length delimited identifier|^trailing junk|^invalid/.test(message)) return '42601';

@@ -151,8 +151,10 @@ export class Filter implements Plan {
   }
 
   explain(d: number): string[] {
+    // The condition's text is not kept (no deparser): the line says that rows are filtered.
     const lines = this.child.explain(d);
-    lines.splice(1, 0, `${' '.repeat(Math.max(0, d * 6 + 2))}Filter: (condition)`);
+    const scanLines = this.child instanceof IndexScan ? 2 : 1;
+    lines.splice(scanLines, 0, `${' '.repeat(Math.max(0, d * 6 + 2))}Filter: (WHERE clause)`);
     return lines;
   }
 }
@@ -278,7 +280,11 @@ export class NestLoop implements Plan {
   }
 
   explain(d: number): string[] {
-    return [`${indent(d)}Nested Loop${this.kind === 'inner' || this.kind === 'cross' ? '' : ` ${this.kind[0]!.toUpperCase()}${this.kind.slice(1)} Join`}`, ...this.left.explain(d + 1), ...this.right.explain(d + 1)];
+    return [
+      `${indent(d)}Nested Loop${this.kind === 'inner' || this.kind === 'cross' ? '' : ` ${this.kind[0]!.toUpperCase()}${this.kind.slice(1)} Join`}`,
+      ...this.left.explain(d + 1),
+      ...this.right.explain(d + 1),
+    ];
   }
 }
 
@@ -651,7 +657,8 @@ export class Agg implements Plan {
       case 'avg': {
         if (s.acc === null) return null;
         const acc = sumType('avg', a.args[0]!.type);
-        if (acc.oid === TypeOid.numeric) return lookupOperator('/', Types.numeric, Types.numeric).fn(s.acc, castDatum(BigInt(s.count), Types.int8, Types.numeric, { timeZone: 'UTC' }, true), { timeZone: 'UTC' });
+        if (acc.oid === TypeOid.numeric)
+          return lookupOperator('/', Types.numeric, Types.numeric).fn(s.acc, castDatum(BigInt(s.count), Types.int8, Types.numeric, { timeZone: 'UTC' }, true), { timeZone: 'UTC' });
         if (acc.oid === TypeOid.interval) return lookupOperator('/', Types.interval, Types.float8).fn(s.acc, s.count, { timeZone: 'UTC' });
         return Number(s.acc) / s.count;
       }

@@ -159,7 +159,8 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
     if (index >= 0) type = compiled[index]!.type;
     else {
       const e = compileExpr(s.node!, rowScope, cc);
-      if (stmt.distinctClause && !isDistinctOn(stmt)) throw new SqlError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', pos(exprLocation(s.node!)));
+      if (stmt.distinctClause && !isDistinctOn(stmt))
+        throw new SqlError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', pos(exprLocation(s.node!)));
       index = compiled.length + hidden.length;
       hidden.push(e);
       type = e.type;
@@ -173,14 +174,18 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
 
   let plan: Plan = from;
   if (grouping) {
-    const aggCols: ScopeColumn[] = [...keyExprs.map((k, i) => ({ name: `k${i}`, type: k.type, range: '' })), ...grouping.aggregates.map((a, i) => ({ name: `a${i}`, type: a.type, range: '' }))];
+    const aggCols: ScopeColumn[] = [
+      ...keyExprs.map((k, i) => ({ name: `k${i}`, type: k.type, range: '' })),
+      ...grouping.aggregates.map((a, i) => ({ name: `a${i}`, type: a.type, range: '' })),
+    ];
     plan = new Agg(plan, keyExprs, grouping.aggregates, aggCols, [], (stmt.groupClause ?? []).length === 0);
     if (having) plan = new Filter(plan, having, []);
   }
   const outCols: ScopeColumn[] = compiled.map((c, i) => ({ name: names[i]!, type: c.type.oid === TypeOid.unknown && !keepUnknown ? Types.text : c.type, range: '' }));
   const outExprs = compiled.map((c) => (c.type.oid === TypeOid.unknown && !keepUnknown ? coerce(c, Types.text, 'implicit', undefined) : c));
   let distinctOn: number[] | null = null;
-  const project = (p: Plan): Plan => new Project(p, [...outExprs, ...hidden], [...outCols, ...hidden.map((h, i) => ({ name: `?sort${i}`, type: h.type, range: '', hidden: true }))], subplans);
+  const project = (p: Plan): Plan =>
+    new Project(p, [...outExprs, ...hidden], [...outCols, ...hidden.map((h, i) => ({ name: `?sort${i}`, type: h.type, range: '', hidden: true }))], subplans);
   if (isDistinctOn(stmt)) {
     // DISTINCT ON (exprs): the first row of each group in ORDER BY order; the expressions must lead the ORDER BY.
     const on = stmt.distinctClause!;
@@ -203,7 +208,11 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
   const baseOffset = compiled.length + hidden.length;
   if (locking) from.columns.forEach((c, i) => hidden.push({ type: c.type, eval: (row) => row[i]! }));
   plan = project(plan);
-  if (stmt.distinctClause && !distinctOn) plan = new Unique(plan, compiled.map((_, i) => i));
+  if (stmt.distinctClause && !distinctOn)
+    plan = new Unique(
+      plan,
+      compiled.map((_, i) => i),
+    );
   if (sortKeys.length) plan = new Sort(plan, sortKeys);
   if (distinctOn) plan = new Unique(plan, distinctOn);
   if (locking) {
@@ -229,7 +238,10 @@ function lockingOf(stmt: SelectStmt, items: Node[]): Locking | null {
   const first = clauses[0]!;
   if (!('LockingClause' in first)) return null;
   const lc = first.LockingClause;
-  const strength = ({ LCS_FORUPDATE: 'FOR UPDATE', LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE', LCS_FORSHARE: 'FOR SHARE', LCS_FORKEYSHARE: 'FOR KEY SHARE' } as Record<string, string>)[lc.strength ?? ''] ?? 'FOR UPDATE';
+  const strength =
+    ({ LCS_FORUPDATE: 'FOR UPDATE', LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE', LCS_FORSHARE: 'FOR SHARE', LCS_FORKEYSHARE: 'FOR KEY SHARE' } as Record<string, string>)[
+      lc.strength ?? ''
+    ] ?? 'FOR UPDATE';
   if (items.length !== 1 || !('RangeVar' in items[0]!)) throw new SqlError('0A000', `${strength} is supported on a single table only`);
   const policy = lc.waitPolicy === 'LockWaitSkip' ? 'skip' : lc.waitPolicy === 'LockWaitError' ? 'nowait' : 'wait';
   return { strength, policy };
@@ -320,7 +332,12 @@ function planValues(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): Pla
     const index = outputRef(sb.SortBy.node!, names, names.length);
     if (index < 0) throw new SqlError('0A000', 'ORDER BY on VALUES must name an output column');
     const desc = sb.SortBy.sortby_dir === 'SORTBY_DESC';
-    sortKeys.push({ index, type: types[index]!, desc, nullsFirst: sb.SortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.SortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc });
+    sortKeys.push({
+      index,
+      type: types[index]!,
+      desc,
+      nullsFirst: sb.SortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.SortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc,
+    });
   }
   if (sortKeys.length) plan = new Sort(plan, sortKeys);
   plan = limitOf(stmt, plan, pc);
@@ -376,7 +393,12 @@ function planSetOp(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): Plan
       });
     }
     const desc = sb.SortBy.sortby_dir === 'SORTBY_DESC';
-    sortKeys.push({ index, type: types[index]!, desc, nullsFirst: sb.SortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.SortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc });
+    sortKeys.push({
+      index,
+      type: types[index]!,
+      desc,
+      nullsFirst: sb.SortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.SortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc,
+    });
   }
   if (sortKeys.length) plan = new Sort(plan, sortKeys);
   plan = limitOf(stmt, plan, pc);
@@ -411,12 +433,25 @@ function planFromItem(item: Node, outer: Scope | null, pc: PlanContext): FromPla
     const j = item.JoinExpr;
     const l = planFromItem(j.larg!, outer, pc);
     const r = planFromItem(j.rarg!, outer, pc);
-    const kind: JoinKind = j.jointype === 'JOIN_LEFT' ? 'left' : j.jointype === 'JOIN_RIGHT' ? 'right' : j.jointype === 'JOIN_FULL' ? 'full' : j.quals || j.usingClause || j.isNatural ? 'inner' : 'cross';
+    const kind: JoinKind =
+      j.jointype === 'JOIN_LEFT'
+        ? 'left'
+        : j.jointype === 'JOIN_RIGHT'
+          ? 'right'
+          : j.jointype === 'JOIN_FULL'
+            ? 'full'
+            : j.quals || j.usingClause || j.isNatural
+              ? 'inner'
+              : 'cross';
     let columns = [...l.plan.columns, ...r.plan.columns];
     const scope = new Scope(columns, outer);
     const cc = newCompileContext(pc);
     let cond: Compiled | null = null;
-    const usingNames = j.usingClause ? j.usingClause.map(str) : j.isNatural ? l.plan.columns.filter((c) => !c.hidden && r.plan.columns.some((d) => !d.hidden && d.name === c.name)).map((c) => c.name) : null;
+    const usingNames = j.usingClause
+      ? j.usingClause.map(str)
+      : j.isNatural
+        ? l.plan.columns.filter((c) => !c.hidden && r.plan.columns.some((d) => !d.hidden && d.name === c.name)).map((c) => c.name)
+        : null;
     cc.clause = 'JOIN conditions';
     if (j.quals) cond = requireBoolClause(compileExpr(j.quals, scope, cc), 'JOIN/ON', j.quals);
     else if (usingNames) {
@@ -515,7 +550,8 @@ function expandTargets(list: Node[], scope: Scope, hasFrom: boolean): Target[] {
       const fields = val.ColumnRef.fields ?? [];
       const range = fields.length === 2 ? str(fields[0]!) : null;
       const cols = scope.columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.hidden && (range === null ? !c.qualifiedOnly : c.range === range));
-      if (range !== null && !scope.columns.some((c) => c.range === range)) throw new SqlError('42P01', `missing FROM-clause entry for table "${range}"`, pos(val.ColumnRef.location));
+      if (range !== null && !scope.columns.some((c) => c.range === range))
+        throw new SqlError('42P01', `missing FROM-clause entry for table "${range}"`, pos(val.ColumnRef.location));
       if (range === null && !hasFrom) throw new SqlError('42601', 'SELECT * with no tables specified is not valid', pos(val.ColumnRef.location));
       for (const { c, i } of cols) out.push({ node: { ColumnRef: { fields: [{ String: { sval: `\u0000${i}` } }] } }, name: c.name });
       continue;
@@ -557,7 +593,10 @@ function defaultName(n: Node): string {
   }
   if ('SQLValueFunction' in n) {
     const op = n.SQLValueFunction.op ?? '';
-    return op.replace(/^SVFOP_/, '').replace(/_N$/, '').toLowerCase();
+    return op
+      .replace(/^SVFOP_/, '')
+      .replace(/_N$/, '')
+      .toLowerCase();
   }
   return '?column?';
 }
@@ -644,7 +683,12 @@ export function chooseIndexScan(scan: SeqScan, where: Node, scope: Scope, cc: Co
       const colType = col.type;
       const vt = value.type.oid;
       const ints = [TypeOid.int2, TypeOid.int4, TypeOid.int8] as number[];
-      const ok = vt === colType.oid || vt === TypeOid.unknown || (ints.includes(colType.oid) && ints.includes(vt)) || (colType.oid === TypeOid.varchar && vt === TypeOid.text) || (colType.oid === TypeOid.text && vt === TypeOid.varchar);
+      const ok =
+        vt === colType.oid ||
+        vt === TypeOid.unknown ||
+        (ints.includes(colType.oid) && ints.includes(vt)) ||
+        (colType.oid === TypeOid.varchar && vt === TypeOid.text) ||
+        (colType.oid === TypeOid.text && vt === TypeOid.varchar);
       if (!ok) continue;
       conj.push({ col: col.column, op: o, value: coerce(value, { ...colType, typmod: -1 }, 'implicit', undefined), text: `(${table.columns[col.column]!.name} ${o} ...)` });
       return;
@@ -687,4 +731,3 @@ export function chooseIndexScan(scan: SeqScan, where: Node, scope: Scope, cc: Co
   }
   return best?.scan ?? null;
 }
-

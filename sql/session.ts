@@ -22,6 +22,8 @@ import type { DdlContext } from './ddl.ts';
 import { execDelete, execInsert, execUpdate, returningOf, tableRules } from './dml.ts';
 import { coerce, compileExpr, requireBoolClause, Scope, typeFromTypeName } from './expr.ts';
 import { alterTable, renameObject, truncate } from './alterTable.ts';
+import { execCopy } from './copy.ts';
+import type { CopyClient } from './copy.ts';
 import { tableColumns } from './plan.ts';
 import { newCompileContext } from './select.ts';
 import { output } from './types/index.ts';
@@ -30,7 +32,7 @@ import type { TableRules } from './dml.ts';
 import { SqlError } from './errors.ts';
 import type { Notice } from './errors.ts';
 import type { Compiled, Env, SubPlan } from './expr.ts';
-import { parse, positionInChars } from './parser.ts';
+import { parse, parseCached, positionInChars } from './parser.ts';
 import type { ExecContext, Plan } from './plan.ts';
 import { planSelect } from './select.ts';
 import type { PlanContext } from './select.ts';
@@ -76,12 +78,18 @@ export class SqlSession {
   private txCatalog: Map<string, CatalogEntry> | null = null;
   private readonly rulesCache = new WeakMap<TableDef, TableRules>();
   private notices: Notice[] = [];
+  /** The block is READ ONLY (BEGIN READ ONLY): writes fail with 25006. */
+  private txReadOnly = false;
+  /** Statements run in the current block (SET TRANSACTION must come first). */
+  private statementsInBlock = 0;
   private readonly prepared = new Map<string, PreparedSql>();
   /** currval per sequence and lastval: what nextval gave this session. */
   private readonly currvals = new Map<number, number>();
   private lastSequenceValue: number | null = null;
   private lastParamsSeen = new Set<number>();
   private cancelled: SqlError | null = null;
+  /** COPY FROM STDIN / TO STDOUT's client stream (the wire protocol sets it per query); null in embedded sessions. */
+  copyClient: CopyClient | null = null;
   private deadline = 0;
 
   constructor(
@@ -109,7 +117,7 @@ export class SqlSession {
     const results: StatementResult[] = [];
     let stmts;
     try {
-      stmts = parse(sql);
+      stmts = parseCached(sql);
     } catch (err) {
       return { results, error: await this.fail(err, sql) };
     }
@@ -175,7 +183,12 @@ export class SqlSession {
     if ('ExplainStmt' in stmt) return [{ name: 'QUERY PLAN', type: Types.text }];
     if ('VariableShowStmt' in stmt) {
       const name = (stmt.VariableShowStmt.name ?? '').toLowerCase();
-      return name === 'all' ? [{ name: 'name', type: Types.text }, { name: 'setting', type: Types.text }] : [{ name: this.settings.show(name).display, type: Types.text }];
+      return name === 'all'
+        ? [
+            { name: 'name', type: Types.text },
+            { name: 'setting', type: Types.text },
+          ]
+        : [{ name: this.settings.show(name).display, type: Types.text }];
     }
     if ('ExecuteStmt' in stmt) return this.preparedByName(stmt.ExecuteStmt.name ?? '').fields;
     return null;
@@ -204,7 +217,9 @@ export class SqlSession {
     const p = this.preparedByName(es.name ?? '');
     const args = es.params ?? [];
     if (args.length !== p.paramTypes.length && p.paramTypes.length > 0) {
-      throw new SqlError('42601', `wrong number of parameters for prepared statement "${es.name ?? ''}"`, { detail: `Expected ${p.paramTypes.length} parameters but got ${args.length}.` });
+      throw new SqlError('42601', `wrong number of parameters for prepared statement "${es.name ?? ''}"`, {
+        detail: `Expected ${p.paramTypes.length} parameters but got ${args.length}.`,
+      });
     }
     const pc = await this.planContext();
     const tx = this.ensureTx();
@@ -241,6 +256,11 @@ export class SqlSession {
     }
     if ('PrepareStmt' in stmt) return this.prepareStmt(stmt.PrepareStmt, '');
     const implicit = this.state === 'idle';
+    if (!implicit) this.statementsInBlock++;
+    if (!implicit && this.txReadOnly) {
+      const kind = readOnlyViolation(stmt);
+      if (kind) throw new SqlError('25006', `cannot execute ${kind} in a read-only transaction`);
+    }
     const tx = this.ensureTx();
     try {
       const r = await this.run(stmt, tx, params, paramTypes);
@@ -274,7 +294,14 @@ export class SqlSession {
             ? await execUpdate(stmt.UpdateStmt, table, rules, pc, ec)
             : await execDelete(stmt.DeleteStmt, table, pc, ec);
       const command = r.command === 'INSERT' ? 'INSERT 0' : r.command;
-      if (r.returning) return { command, rowCount: r.rowCount, fields: r.returning.names.map((n, i) => ({ name: n, type: r.returning!.types[i]! })), rows: r.returning.rows, notices: this.notices };
+      if (r.returning)
+        return {
+          command,
+          rowCount: r.rowCount,
+          fields: r.returning.names.map((n, i) => ({ name: n, type: r.returning!.types[i]! })),
+          rows: r.returning.rows,
+          notices: this.notices,
+        };
       return { command, rowCount: r.rowCount, fields: null, rows: null, notices: this.notices };
     }
     if ('CreateStmt' in stmt) {
@@ -312,6 +339,10 @@ export class SqlSession {
       const lines = explainLines(q.plan);
       return { command: 'EXPLAIN', rowCount: lines.length, fields: [{ name: 'QUERY PLAN', type: Types.text }], rows: lines.map((l) => [l]), notices: this.notices };
     }
+    if ('CopyStmt' in stmt) {
+      const copy = { pc, ec, client: this.copyClient, rules: (t: TableDef) => this.rules(t, pc), createdInTransaction: (relid: number) => this.createdInTx.includes(relid) };
+      return { ...(await execCopy(stmt.CopyStmt, copy)), notices: this.notices };
+    }
     if ('ExecuteStmt' in stmt) return this.executeStmt(stmt.ExecuteStmt);
     if ('CheckPointStmt' in stmt) throw new SqlError('0A000', 'CHECKPOINT from SQL is not supported yet (use cluster.checkpoint())');
     const kind = Object.keys(stmt)[0] ?? 'statement';
@@ -326,7 +357,10 @@ export class SqlSession {
   private sequenceCall(name: string, args: Compiled[], location: number | undefined): (row: Datum[], env: Env) => Promise<Datum> {
     const want = { nextval: [1], currval: [1], lastval: [0], setval: [2, 3] }[name] ?? [];
     if (!want.includes(args.length)) {
-      throw new SqlError('42883', `function ${name}(${args.map((a) => a.type.name).join(', ')}) does not exist`, { ...(location === undefined ? {} : { position: location + 1 }), hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+      throw new SqlError('42883', `function ${name}(${args.map((a) => a.type.name).join(', ')}) does not exist`, {
+        ...(location === undefined ? {} : { position: location + 1 }),
+        hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+      });
     }
     const argLoc = args[0]?.location ?? location;
     const typed = args.map((a, i) => coerce(a, i === 0 ? Types.text : i === 1 ? Types.int8 : Types.bool, 'implicit', location));
@@ -345,7 +379,8 @@ export class SqlSession {
           try {
             v = await nextval(this.proc.engine, seq.relid, opts);
           } catch (err) {
-            if (err instanceof SequenceLimitReached) throw new SqlError('2200H', `nextval: reached ${seq.increment > 0 ? 'maximum' : 'minimum'} value of sequence "${seq.name}" (${err.limit})`);
+            if (err instanceof SequenceLimitReached)
+              throw new SqlError('2200H', `nextval: reached ${seq.increment > 0 ? 'maximum' : 'minimum'} value of sequence "${seq.name}" (${err.limit})`);
             throw err;
           }
           this.currvals.set(seq.relid, v);
@@ -408,7 +443,12 @@ export class SqlSession {
     const plan: Plan = {
       columns: names.map((n, i) => ({ name: n, type: types[i]!, range: '' })),
       run: async (ec) => {
-        const r = 'InsertStmt' in node ? await execInsert(node.InsertStmt, table, rules, pc, ec) : 'UpdateStmt' in node ? await execUpdate(node.UpdateStmt, table, rules, pc, ec) : await execDelete((node as { DeleteStmt: DeleteStmt }).DeleteStmt, table, pc, ec);
+        const r =
+          'InsertStmt' in node
+            ? await execInsert(node.InsertStmt, table, rules, pc, ec)
+            : 'UpdateStmt' in node
+              ? await execUpdate(node.UpdateStmt, table, rules, pc, ec)
+              : await execDelete((node as { DeleteStmt: DeleteStmt }).DeleteStmt, table, pc, ec);
         return r.returning?.rows ?? [];
       },
       explain: (d) => [`${d === 0 ? '' : ' '.repeat(d * 6 - 4) + '->  '}${'InsertStmt' in node ? 'Insert' : 'UpdateStmt' in node ? 'Update' : 'Delete'} on ${table.name}`],
@@ -439,14 +479,10 @@ export class SqlSession {
           this.notices.push({ severity: 'WARNING', sqlstate: '25001', message: 'there is already a transaction in progress' });
           return this.done('BEGIN');
         }
-        let iso = this.settings.get('default_transaction_isolation');
-        for (const o of t.options ?? []) {
-          if ('DefElem' in o && o.DefElem.defname === 'transaction_isolation') {
-            const v = o.DefElem.arg && 'A_Const' in o.DefElem.arg ? (o.DefElem.arg.A_Const.sval?.sval ?? '') : '';
-            iso = v;
-          }
-        }
-        this.ensureTx(isolationOf(iso));
+        const mode = this.transactionModes(t.options ?? [], { isolation: this.settings.get('default_transaction_isolation'), readOnly: false });
+        this.ensureTx(isolationOf(mode.isolation));
+        this.txReadOnly = mode.readOnly;
+        this.statementsInBlock = 0;
         this.state = 'block';
         return this.done(t.kind === 'TRANS_STMT_BEGIN' ? 'BEGIN' : 'START TRANSACTION');
       }
@@ -473,16 +509,64 @@ export class SqlSession {
         await this.abortTx();
         return this.done('ROLLBACK');
       }
+      case 'TRANS_STMT_SAVEPOINT':
+      case 'TRANS_STMT_RELEASE':
+      case 'TRANS_STMT_ROLLBACK_TO': {
+        const what = t.kind === 'TRANS_STMT_SAVEPOINT' ? 'SAVEPOINT' : t.kind === 'TRANS_STMT_RELEASE' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
+        if (this.state === 'idle') throw new SqlError('25P01', `${what} can only be used in transaction blocks`);
+        const name = t.savepoint_name ?? '';
+        if (this.state === 'failed' && t.kind !== 'TRANS_STMT_ROLLBACK_TO')
+          throw new SqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+        const tx = this.ensureTx();
+        if (t.kind === 'TRANS_STMT_SAVEPOINT') {
+          tx.savepoint(name);
+          return this.done('SAVEPOINT');
+        }
+        if (!tx.hasSavepoint(name)) throw new SqlError('3B001', `savepoint "${name}" does not exist`);
+        if (t.kind === 'TRANS_STMT_RELEASE') {
+          tx.releaseSavepoint(name);
+          return this.done('RELEASE');
+        }
+        await tx.rollbackToSavepoint(name);
+        tx.nextStatement();
+        this.txCatalog = null; // catalog changes inside it are gone
+        this.state = 'block';
+        return this.done('ROLLBACK');
+      }
       default:
         if (this.state === 'failed') throw new SqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
-        throw new SqlError('0A000', `${String(t.kind).replace('TRANS_STMT_', '')} is not supported yet (no subtransactions)`);
+        throw new SqlError('0A000', `${String(t.kind).replace('TRANS_STMT_', '')} is not supported`);
     }
+  }
+
+  /** BEGIN / SET TRANSACTION options: ISOLATION LEVEL, READ ONLY / READ WRITE, [NOT] DEFERRABLE. */
+  private transactionModes(options: Node[], current: { isolation: string; readOnly: boolean }): { isolation: string; readOnly: boolean } {
+    const out = { ...current };
+    for (const o of options) {
+      if (!('DefElem' in o)) continue;
+      const arg = o.DefElem.arg && 'A_Const' in o.DefElem.arg ? o.DefElem.arg.A_Const : null;
+      if (o.DefElem.defname === 'transaction_isolation') out.isolation = arg?.sval?.sval ?? '';
+      else if (o.DefElem.defname === 'transaction_read_only') out.readOnly = (arg?.ival?.ival ?? 0) === 1;
+    }
+    isolationOf(out.isolation); // refuses what is not supported
+    return out;
   }
 
   private setStmt(v: Extract<Node, { VariableSetStmt: unknown }>['VariableSetStmt']): StatementResult {
     const name = (v.name ?? '').toLowerCase();
     const inTransaction = this.state !== 'idle';
-    if (v.kind === 'VAR_SET_MULTI' && name === 'transaction') return this.done('SET');
+    if (v.kind === 'VAR_SET_MULTI' && name === 'transaction') {
+      if (!inTransaction) {
+        this.notices.push({ severity: 'WARNING', sqlstate: '25P01', message: 'SET TRANSACTION can only be used in transaction blocks' });
+        return this.done('SET');
+      }
+      if (this.statementsInBlock > 0) throw new SqlError('25001', 'SET TRANSACTION ISOLATION LEVEL must be called before any query');
+      const mode = this.transactionModes(v.args ?? [], { isolation: this.txIsolationName(), readOnly: this.txReadOnly });
+      // Nothing ran yet: the transaction starts over with the new level.
+      this.tx = this.proc.engine.begin(isolationOf(mode.isolation), { synchronousCommit: this.settings.get('synchronous_commit') !== 'off' });
+      this.txReadOnly = mode.readOnly;
+      return this.done('SET');
+    }
     if (v.kind === 'VAR_RESET_ALL') {
       this.settings.resetAll({ inTransaction });
       return this.done('RESET');
@@ -510,10 +594,28 @@ export class SqlSession {
     return this.done('SET');
   }
 
+  private txIsolationName(): string {
+    return this.tx ? this.tx.isolation : this.settings.get('default_transaction_isolation');
+  }
+
   private showStmt(rawName: string): StatementResult {
-    if (rawName.toLowerCase() === 'all') {
+    const lower = rawName.toLowerCase();
+    if (lower === 'transaction_isolation' || lower === 'transaction_read_only') {
+      const value = lower === 'transaction_isolation' ? this.txIsolationName() : this.state !== 'idle' && this.txReadOnly ? 'on' : 'off';
+      return { command: 'SHOW', rowCount: 1, fields: [{ name: lower, type: Types.text }], rows: [[value]], notices: this.notices };
+    }
+    if (lower === 'all') {
       const rows = this.settings.all().map((r) => [r.name, r.setting] as Datum[]);
-      return { command: 'SHOW', rowCount: rows.length, fields: [{ name: 'name', type: Types.text }, { name: 'setting', type: Types.text }], rows, notices: this.notices };
+      return {
+        command: 'SHOW',
+        rowCount: rows.length,
+        fields: [
+          { name: 'name', type: Types.text },
+          { name: 'setting', type: Types.text },
+        ],
+        rows,
+        notices: this.notices,
+      };
     }
     const { display, value } = this.settings.show(rawName);
     return { command: 'SHOW', rowCount: 1, fields: [{ name: display.toLowerCase() === display ? display : display, type: Types.text }], rows: [[value]], notices: this.notices };
@@ -522,7 +624,18 @@ export class SqlSession {
   /** Settings a client is told about with ParameterStatus (the protocol's GUC_REPORT ones). */
   reportedSettings(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const n of ['TimeZone', 'DateStyle', 'IntervalStyle', 'application_name', 'client_encoding', 'server_encoding', 'standard_conforming_strings', 'integer_datetimes', 'server_version']) out[n] = this.settings.show(n).value;
+    for (const n of [
+      'TimeZone',
+      'DateStyle',
+      'IntervalStyle',
+      'application_name',
+      'client_encoding',
+      'server_encoding',
+      'standard_conforming_strings',
+      'integer_datetimes',
+      'server_version',
+    ])
+      out[n] = this.settings.show(n).value;
     return out;
   }
 
@@ -595,7 +708,10 @@ export class SqlSession {
     }
     if (this.state === 'block' || this.state === 'failed') {
       this.state = 'failed';
-      if (this.tx) await this.abortTx().catch(() => undefined);
+      // Inside a savepoint only the failed level is undone now (its locks freed); ROLLBACK TO resumes the block.
+      const sp = this.tx?.innermostSavepoint();
+      if (this.tx && sp) await this.tx.rollbackToSavepoint(sp).catch(() => this.abortTx().catch(() => undefined));
+      else if (this.tx) await this.abortTx().catch(() => undefined);
     }
     return e;
   }
@@ -687,11 +803,11 @@ export class SqlSession {
         const cc = newCompileContext(this.tablePlanContext(table));
         return requireBoolClause(compileExpr(JSON.parse(expr) as Node, new Scope(tableColumns(table, table.name, false), null), cc), 'CHECK').eval(row, env);
       },
-      evalDefault: (col, expr) => coerce(compileExpr(JSON.parse(expr) as Node, new Scope([], null), newCompileContext(this.tablePlanContext(null))), col.type, 'assignment', undefined).eval([], env),
+      evalDefault: (col, expr) =>
+        coerce(compileExpr(JSON.parse(expr) as Node, new Scope([], null), newCompileContext(this.tablePlanContext(null))), col.type, 'assignment', undefined).eval([], env),
     };
   }
 }
-
 
 /** Every $n up to the highest used needs a type: given, or inferred from its use (PostgreSQL: 42P18). */
 function checkParamTypes(seen: Set<number>, given: SqlType[]): void {
@@ -701,10 +817,36 @@ function checkParamTypes(seen: Set<number>, given: SqlType[]): void {
   }
 }
 
+/** The command a read-only transaction refuses, or null. */
+function readOnlyViolation(stmt: Node): string | null {
+  const kind = Object.keys(stmt)[0] ?? '';
+  const tags: Record<string, string> = {
+    InsertStmt: 'INSERT',
+    UpdateStmt: 'UPDATE',
+    DeleteStmt: 'DELETE',
+    CreateStmt: 'CREATE TABLE',
+    DropStmt: 'DROP TABLE',
+    IndexStmt: 'CREATE INDEX',
+    AlterTableStmt: 'ALTER TABLE',
+    RenameStmt: 'ALTER TABLE',
+    TruncateStmt: 'TRUNCATE TABLE',
+    CreateSeqStmt: 'CREATE SEQUENCE',
+  };
+  if (kind === 'SelectStmt' && (stmt as { SelectStmt: { lockingClause?: unknown[] } }).SelectStmt.lockingClause?.length) return 'SELECT FOR UPDATE';
+  return tags[kind] ?? null;
+}
+
+/**
+ * READ COMMITTED and REPEATABLE READ are implemented (READ UNCOMMITTED is
+ * READ COMMITTED, as in PostgreSQL). SERIALIZABLE is refused rather than run
+ * as snapshot isolation: it must be real when it comes (DESIGN.md 3.6).
+ */
 function isolationOf(s: string): Isolation {
   const v = s.toLowerCase();
-  if (v === 'repeatable read' || v === 'serializable') return 'repeatable read';
+  if (v === 'repeatable read') return 'repeatable read';
   if (v === 'read committed' || v === 'read uncommitted') return 'read committed';
+  if (v === 'serializable')
+    throw new SqlError('0A000', 'SERIALIZABLE isolation is not supported yet', { hint: 'Use REPEATABLE READ (snapshot isolation), which PostgreSQL also offers.' });
   throw new SqlError('22023', `invalid value for parameter "transaction_isolation": "${s}"`);
 }
 

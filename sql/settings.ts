@@ -9,10 +9,7 @@
 import { SqlError } from './errors.ts';
 
 type Kind =
-  | { type: 'int'; unit: 'ms' | 's' | null; min: number; max: number }
-  | { type: 'enum'; values: string[] }
-  | { type: 'bool' }
-  | { type: 'string'; check?: (v: string) => string };
+  { type: 'int'; unit: 'ms' | 's' | null; min: number; max: number } | { type: 'enum'; values: string[] } | { type: 'bool' } | { type: 'string'; check?: (v: string) => string };
 
 interface Def {
   /** The name as SHOW prints it (TimeZone, DateStyle ...). */
@@ -36,9 +33,17 @@ const DEFS: Record<string, Def> = {
   application_name: { display: 'application_name', kind: { type: 'string' }, default: '' },
   search_path: { display: 'search_path', kind: { type: 'string' }, default: '"$user", public' },
   client_encoding: { display: 'client_encoding', kind: { type: 'enum', values: ['UTF8'] }, default: 'UTF8' },
-  client_min_messages: { display: 'client_min_messages', kind: { type: 'enum', values: ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'] }, default: 'notice' },
+  client_min_messages: {
+    display: 'client_min_messages',
+    kind: { type: 'enum', values: ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'] },
+    default: 'notice',
+  },
   extra_float_digits: { display: 'extra_float_digits', kind: { type: 'int', unit: null, min: -15, max: 3 }, default: '1' },
-  default_transaction_isolation: { display: 'default_transaction_isolation', kind: { type: 'enum', values: ['serializable', 'repeatable read', 'read committed', 'read uncommitted'] }, default: 'read committed' },
+  default_transaction_isolation: {
+    display: 'default_transaction_isolation',
+    kind: { type: 'enum', values: ['serializable', 'repeatable read', 'read committed', 'read uncommitted'] },
+    default: 'read committed',
+  },
   synchronous_commit: { display: 'synchronous_commit', kind: { type: 'bool' }, default: 'on' },
   standard_conforming_strings: { display: 'standard_conforming_strings', kind: { type: 'bool' }, default: 'on', fixed: true },
   integer_datetimes: { display: 'integer_datetimes', kind: { type: 'bool' }, default: 'on', fixed: true },

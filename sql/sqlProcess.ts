@@ -48,15 +48,26 @@ export class SqlProcess {
 }
 
 const shared = new Map<string, Promise<SqlProcess>>();
+const opened = new Map<string, SqlProcess>();
 
 /** The process's SqlProcess for a cluster (one per data directory + key prefix), opened on first use. */
 export function sqlProcess(opts: SqlProcessOptions): Promise<SqlProcess> {
   const key = `${opts.dataDir}\u0000${opts.redisAddress}\u0000${opts.keyPrefix}`;
   let p = shared.get(key);
+  // After the crash-restart cycle the old engine belongs to lost shared memory: new sessions get a new one.
+  if (p && opened.get(key)?.engine.notifications.lost) {
+    const old = opened.get(key)!;
+    opened.delete(key);
+    p = undefined;
+    void old.close().catch(() => undefined);
+  }
   if (!p) {
     p = SqlProcess.open(opts);
     shared.set(key, p);
-    p.catch(() => shared.delete(key));
+    p.then(
+      (proc) => opened.set(key, proc),
+      () => shared.delete(key),
+    );
   }
   return p;
 }
@@ -66,6 +77,7 @@ export async function closeSqlProcesses(dataDir: string): Promise<void> {
   for (const [key, p] of [...shared.entries()]) {
     if (!key.startsWith(`${dataDir}\u0000`)) continue;
     shared.delete(key);
+    opened.delete(key);
     await (await p.catch(() => null))?.close();
   }
 }

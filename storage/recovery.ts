@@ -34,6 +34,7 @@ import {
   decodeHeapChange,
   decodeRelmapCreate,
   decodeRelmapDrop,
+  decodeXactCommit,
   HEAP_CHANGE,
   RELMAP_CREATE,
   RELMAP_DROP,
@@ -152,8 +153,10 @@ export async function recover(dataDir: string, segSize: number, log: RecoveryLog
         }
       }
     } else if (rec.rmgr === RM_XACT) {
-      if (rec.info === XACT_COMMIT) setClogStatus(clog, rec.xid, true);
-      else if (rec.info === XACT_ABORT) setClogStatus(clog, rec.xid, false);
+      if (rec.info === XACT_COMMIT) {
+        setClogStatus(clog, rec.xid, true);
+        for (const sub of decodeXactCommit(rec.payload, where)) setClogStatus(clog, sub, true);
+      } else if (rec.info === XACT_ABORT) setClogStatus(clog, rec.xid, false);
     } else if (rec.rmgr === RM_RELMAP && rec.info === RELMAP_CREATE) {
       const r = decodeRelmapCreate(rec.payload, where);
       if (!relmap.relations.some((x) => x.relid === r.relid)) relmap.relations.push(r);

@@ -72,7 +72,11 @@ export class Transaction {
   private cid = 0;
   private snapshot = '';
   private state: TxState = 'active';
-  private readonly ownerToken: string;
+  private ownerToken: string;
+  /** The transaction's other live xids: those its enclosing subtransaction levels wrote with (SAVEPOINT). */
+  private earlier: number[] = [];
+  /** Open savepoints, innermost last: what to roll back to. */
+  private savepoints: Array<{ name: string; earlier: number[]; xid: number }> = [];
 
   constructor(
     private readonly engine: StorageEngine,
@@ -89,7 +93,64 @@ export class Transaction {
    * reply is lost, and ended by another process if this one dies.
    */
   xidArg(): string {
-    return this.xid !== 0 ? String(this.xid) : `-${this.ownerToken}`;
+    const current = this.xid !== 0 ? String(this.xid) : `-${this.ownerToken}`;
+    return this.earlier.length ? `${current},${this.earlier.join(',')}` : current;
+  }
+
+  /** Every live xid of this transaction (current level first). */
+  private mine(): number[] {
+    return this.xid !== 0 ? [this.xid, ...this.earlier] : [...this.earlier];
+  }
+
+  /** The own-xids argument of reading scripts: "x,y,..." or "0". */
+  private mineArg(): string {
+    return this.mine().join(',') || '0';
+  }
+
+  // ---- subtransactions (SAVEPOINT) --------------------------------------------
+  // A savepoint level writes with an xid of its own. ROLLBACK TO aborts the
+  // xids of the levels inside it (their versions become invisible, their row
+  // and table locks free); RELEASE keeps them; COMMIT commits them all with
+  // the transaction (one commit record lists them).
+
+  savepoint(name: string): void {
+    this.checkActive();
+    this.savepoints.push({ name, earlier: [...this.earlier], xid: this.xid });
+    if (this.xid !== 0) this.earlier.push(this.xid);
+    this.xid = 0;
+    this.ownerToken = this.engine.nextOwnerToken();
+  }
+
+  /** The innermost open savepoint, if any (an error inside it rolls back to it). */
+  innermostSavepoint(): string | null {
+    return this.savepoints[this.savepoints.length - 1]?.name ?? null;
+  }
+
+  hasSavepoint(name: string): boolean {
+    return this.savepoints.some((s) => s.name === name);
+  }
+
+  /** RELEASE SAVEPOINT: the level and those inside it merge into the enclosing one. */
+  releaseSavepoint(name: string): void {
+    const i = this.savepoints.map((s) => s.name).lastIndexOf(name);
+    if (i < 0) throw new StorageError('3B001', `savepoint "${name}" does not exist`);
+    this.savepoints = this.savepoints.slice(0, i);
+  }
+
+  /** ROLLBACK TO SAVEPOINT: undoes what the levels inside it did; the savepoint stays. */
+  async rollbackToSavepoint(name: string): Promise<void> {
+    const i = this.savepoints.map((s) => s.name).lastIndexOf(name);
+    if (i < 0) throw new StorageError('3B001', `savepoint "${name}" does not exist`);
+    const level = this.savepoints[i]!;
+    const keep = new Set([...level.earlier, level.xid]);
+    const keys = this.engine.keys;
+    const found = this.xid === 0 ? await this.engine.guard(this.engine.redis.hget(keys.xidToken(), this.ownerToken)) : null;
+    const gone = [...this.mine(), ...(found !== null ? [Number(found)] : [])].filter((x) => !keep.has(x));
+    for (const x of gone) await this.engine.script('xactAbort', [...keys.walBlock(), keys.procarray(), keys.committing()], [keys.prefix, x]);
+    this.earlier = [...level.earlier, ...(level.xid !== 0 ? [level.xid] : [])];
+    this.xid = 0;
+    this.ownerToken = this.engine.nextOwnerToken();
+    this.savepoints = this.savepoints.slice(0, i + 1);
   }
 
   private get iso(): 'rc' | 'rr' {
@@ -119,7 +180,7 @@ export class Transaction {
         await this.engine.script(
           'heapFetch',
           [this.engine.keys.procarray(), this.engine.keys.xidNext()],
-          [this.engine.keys.prefix, this.snapshot, this.xid, this.cid, relid, ctid.blk, ctid.slot, mode],
+          [this.engine.keys.prefix, this.snapshot, this.mineArg(), this.cid, relid, ctid.blk, ctid.slot, mode],
         ),
         'heapFetch',
       );
@@ -142,7 +203,7 @@ export class Transaction {
         await this.engine.script(
           'heapScan',
           [this.engine.keys.procarray(), this.engine.keys.xidNext(), this.engine.keys.rel(relid)],
-          [this.engine.keys.prefix, this.snapshot, this.xid, this.cid, relid, blk, SCAN_BATCH_PAGES],
+          [this.engine.keys.prefix, this.snapshot, this.mineArg(), this.cid, relid, blk, SCAN_BATCH_PAGES],
         ),
         'heapScan',
       );
@@ -167,7 +228,11 @@ export class Transaction {
     for (;;) {
       const keys = this.engine.keys;
       const reply = replyArray(
-        await this.engine.script('indexScan', [keys.procarray(), keys.xidNext(), keys.idx(index)], [keys.prefix, this.snapshot, this.xid, this.cid, relid, min, max, INDEX_BATCH]),
+        await this.engine.script(
+          'indexScan',
+          [keys.procarray(), keys.xidNext(), keys.idx(index)],
+          [keys.prefix, this.snapshot, this.mineArg(), this.cid, relid, min, max, INDEX_BATCH],
+        ),
         'indexScan',
       );
       this.snapshot = replyString(reply[0], 'indexScan');
@@ -234,15 +299,19 @@ export class Transaction {
 
   async commit(): Promise<void> {
     this.checkActive();
-    if (this.xid === 0) {
+    const all = this.mine();
+    if (all.length === 0) {
       this.state = 'committed';
       return;
     }
+    // One commit record for the transaction: its first live xid, with the others (subtransactions) listed in it.
+    this.xid = all[0]!;
+    this.earlier = all.slice(1);
     const keys = this.engine.keys;
     let endLsn: number;
     try {
       endLsn = replyInt(
-        await this.engine.script('xactCommit', [...keys.walBlock(), keys.procarray(), keys.committing()], [keys.prefix, this.xid, this.synchronousCommit ? 0 : 1]),
+        await this.engine.script('xactCommit', [...keys.walBlock(), keys.procarray(), keys.committing()], [keys.prefix, this.xid, this.synchronousCommit ? 0 : 1, ...this.earlier]),
         'xactCommit',
       );
     } catch (err) {
@@ -276,9 +345,7 @@ export class Transaction {
       const found = await this.engine.guard(this.engine.redis.hget(keys.xidToken(), this.ownerToken));
       if (found !== null) this.xid = Number(found);
     }
-    if (this.xid !== 0) {
-      await this.engine.script('xactAbort', [...keys.walBlock(), keys.procarray(), keys.committing()], [keys.prefix, this.xid]);
-    }
+    for (const x of this.mine()) await this.engine.script('xactAbort', [...keys.walBlock(), keys.procarray(), keys.committing()], [keys.prefix, x]);
     this.state = 'aborted';
   }
 
@@ -309,14 +376,17 @@ export class Transaction {
    */
   private async waitFor(holder: number): Promise<void> {
     const keys = this.engine.keys;
-    if (this.xid === 0) return this.engine.notifications.waitForXactEnd(holder); // holds nothing: cannot close a cycle
-    if (replyInt(await this.engine.script('lockWaitBegin', [keys.waitsFor(), keys.procarray()], [this.xid, holder]), 'lockWaitBegin') === 0) return;
+    const mine = this.mine();
+    if (mine.length === 0) return this.engine.notifications.waitForXactEnd(holder); // holds nothing: cannot close a cycle
+    // Every xid of this transaction waits (a cycle may close through any of them: subtransactions).
+    if (replyInt(await this.engine.script('lockWaitBegin', [keys.waitsFor(), keys.procarray()], [mine[0]!, holder]), 'lockWaitBegin') === 0) return;
+    for (const x of mine.slice(1)) await this.engine.script('lockWaitBegin', [keys.waitsFor(), keys.procarray()], [x, holder]);
     let timer: NodeJS.Timeout | undefined;
     const deadlock = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        void this.engine.script('deadlockCheck', [keys.waitsFor(), keys.procarray()], [this.xid]).then(
+        void this.engine.script('deadlockCheck', [keys.waitsFor(), keys.procarray()], mine).then(
           (r) => {
-            if (replyInt(r, 'deadlockCheck') === 1) reject(deadlockDetected(this.xid, holder));
+            if (replyInt(r, 'deadlockCheck') === 1) reject(deadlockDetected(mine[0]!, holder));
           },
           (err: unknown) => reject(err),
         );
@@ -325,11 +395,12 @@ export class Transaction {
     try {
       await Promise.race([this.engine.notifications.waitForXactEnd(holder), deadlock]);
     } catch (err) {
-      if (err instanceof StorageError && err.sqlstate === '40P01') await this.abort();
+      // The victim's locks go at once: the whole transaction, or (inside a savepoint) the caller rolls back to it.
+      if (err instanceof StorageError && err.sqlstate === '40P01' && this.savepoints.length === 0) await this.abort();
       throw err;
     } finally {
       clearTimeout(timer);
-      await this.engine.script('lockWaitEnd', [keys.waitsFor()], [this.xid, holder]);
+      for (const x of mine) await this.engine.script('lockWaitEnd', [keys.waitsFor()], [x, holder]);
     }
   }
 

@@ -61,7 +61,10 @@ test('a scan longer than one batch resumes where the batch ended', async (t) => 
   for (let n = 0; n < 700; n++) await tx.insert(rel, String(n), [entry(idx, n, false)]);
   await tx.commit();
   const got = await scan(engine.begin(), rel, idx);
-  t.deepEqual(got, Array.from({ length: 700 }, (_, n) => String(n)));
+  t.deepEqual(
+    got,
+    Array.from({ length: 700 }, (_, n) => String(n)),
+  );
 });
 
 test('a unique index refuses a second live version of a key, in the same transaction and across committed ones; NULL-style (unchecked) entries pass', async (t) => {

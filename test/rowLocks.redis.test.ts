@@ -25,10 +25,7 @@ test('a row locked FOR UPDATE stays visible; others skip it, refuse without wait
   t.deepEqual(await other.lockRow(rel, b, 'skip'), { status: 'done', value: null });
   let settled = false;
   const waiting = other.update(rel, a, 'job-a taken').finally(() => (settled = true));
-  await t.throwsAsync(
-    Promise.race([waiting, new Promise((_, reject) => setImmediate(() => reject(new Error('still waiting'))))]),
-    { message: 'still waiting' },
-  );
+  await t.throwsAsync(Promise.race([waiting, new Promise((_, reject) => setImmediate(() => reject(new Error('still waiting'))))]), { message: 'still waiting' });
   t.false(settled);
   t.is((await locker.update(rel, a, 'job-a done by locker')).status, 'done', 'the locker may change what it locked');
   await locker.commit();

@@ -1,7 +1,9 @@
 import test from 'ava';
 import { SqlError } from '../sql/errors.ts';
 import type { Session } from '../session.ts';
-import { testCluster } from './helpers/cluster.ts';
+import { startCluster } from '../index.ts';
+import { redisCli, testCluster } from './helpers/cluster.ts';
+import { nextEvent } from './helpers/wait.ts';
 
 async function sqlState(p: Promise<unknown>): Promise<string> {
   try {
@@ -24,7 +26,7 @@ test('a session on a worker creates a table, inserts, selects with typed values,
     { id: 1, owner: 'alice' },
     { id: 2, owner: 'bob' },
   ]);
-  await s.query("INSERT INTO accounts (id, owner) VALUES ($1, $2)", [3, 'carol']);
+  await s.query('INSERT INTO accounts (id, owner) VALUES ($1, $2)', [3, 'carol']);
   const r = await s.query('SELECT id, owner, balance, ok FROM accounts WHERE balance >= $1 ORDER BY id', [0]);
   t.deepEqual(r.rows, [
     { id: 1, owner: 'alice', balance: '100', ok: true },
@@ -136,4 +138,34 @@ test('a local session runs in the embedding process and sees what worker session
   t.deepEqual((await w.query('SELECT count(*)::int AS n FROM t')).rows, [{ n: 2 }]);
   await local.close();
   await w.close();
+});
+
+test('indexes come back after a restart and after the crash-restart cycle: lookups find the rows, unique keys still refuse duplicates', async (t) => {
+  const { cluster, dataDir } = await testCluster(t, { workers: 1 });
+  const s = await cluster.connect();
+  await s.query('CREATE TABLE t (id integer PRIMARY KEY, code text UNIQUE)');
+  await s.query("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  await s.query("UPDATE t SET code = 'bb' WHERE id = 2");
+  await s.close();
+  await cluster.stop({ mode: 'fast' });
+
+  const again = await startCluster({ dataDir, workers: 1, log: () => undefined });
+  t.teardown(() => again.stop({ mode: 'immediate' }).catch(() => undefined));
+  const check = async (c: typeof again) => {
+    const q = await c.connect();
+    t.deepEqual((await q.query('SELECT code FROM t WHERE id = 2')).rows, [{ code: 'bb' }]);
+    t.deepEqual((await q.query("SELECT id FROM t WHERE code = 'bb'")).rows, [{ id: 2 }]);
+    t.is(await sqlState(q.query("INSERT INTO t VALUES (1, 'x')")), '23505');
+    t.is(await sqlState(q.query("INSERT INTO t VALUES (9, 'c')")), '23505');
+    t.is(await sqlState(q.query('CREATE TABLE t (x int)')), '42P07', 'the catalog name index is back too');
+    await q.close();
+  };
+  await check(again);
+  // Shared memory lost: the crash-restart cycle redoes WAL and rebuilds the indexes.
+  const status = await again.status();
+  const redisPid = Number(redisCli(status, 'INFO', 'server').match(/process_id:(\d+)/)![1]);
+  const end = nextEvent(again.events, (e) => e.type === 'crash-restart' && e.phase === 'end', 'crash-restart ends', 30_000);
+  process.kill(redisPid, 'SIGKILL');
+  await end;
+  await check(again);
 });

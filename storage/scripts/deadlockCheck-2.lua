@@ -8,18 +8,22 @@
   KEYS[1] {p}waitsfor
   KEYS[2] {p}procarray
   ARGV[1] waiter xid
+  ARGV[2..] the waiter's other live xids (subtransactions): reaching one of
+    them closes the cycle too, and their edges go with the waiter's
 
   Returns: 1 deadlock (the waiter must abort), 0 none
   Atomicity: the whole graph is read, and the victim chosen, in one step.
   Invariant: edges of ended transactions never count (their holders' ends woke the waiters).
 ]]
 local me = ARGV[1]
+local mine = {}
+for i = 1, #ARGV do mine[ARGV[i]] = true end
 local x = redis.call('HGET', KEYS[1], me)
 for _ = 1, 10000 do
   if not x then return 0 end
   if redis.call('ZSCORE', KEYS[2], x) == false then return 0 end
-  if x == me then
-    redis.call('HDEL', KEYS[1], me)
+  if mine[x] then
+    for i = 1, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
     return 1
   end
   x = redis.call('HGET', KEYS[1], x)

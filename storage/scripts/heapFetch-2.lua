@@ -7,7 +7,7 @@
   KEYS[2] {p}xid:next
   ARGV[1] key prefix {p}
   ARGV[2] snapshot ("xmin:xmax:xip,..."), or "" to take one now
-  ARGV[3] own xid (0: none)
+  ARGV[3] own xids: "x,y,..." (the transaction's live xids, subtransactions included) or 0
   ARGV[4] command id
   ARGV[5] relation id
   ARGV[6] block
@@ -23,7 +23,7 @@
 ]]
 --@include "lib/mvcc.lua"
 --@include "lib/page.lua"
-local prefix, me, cid, rel, mode = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[8]
+local prefix, me, cid, rel, mode = ARGV[1], set_mine(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[8]
 local snap = snapshot_get(prefix, ARGV[2])
 local blk, slot = tonumber(ARGV[6]), ARGV[7]
 for _ = 1, 1000 do
@@ -37,8 +37,8 @@ for _ = 1, 1000 do
     if tuple_visible(prefix, snap, t, me, cid) then return { snap.text, 1, blk, tonumber(slot), t.data } end
     return { snap.text, 0 }
   end
-  if t.xmin ~= me and not xid_committed(prefix, t.xmin) then return { snap.text, 0 } end
-  if t.xmax == 0 or t.next == 'L' or t.xmax == me or not xid_committed(prefix, t.xmax) then
+  if not MINE[t.xmin] and not xid_committed(prefix, t.xmin) then return { snap.text, 0 } end
+  if t.xmax == 0 or t.next == 'L' or MINE[t.xmax] or not xid_committed(prefix, t.xmax) then
     return { snap.text, 1, blk, tonumber(slot), t.data }
   end
   if t.next == '' then return { snap.text, 0 } end

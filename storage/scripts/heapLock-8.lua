@@ -42,7 +42,7 @@ local raw = redis.call('HGET', key, 's' .. slot)
 if not raw then return { -5 } end
 local t = tuple_parse(raw)
 local xid, token = xid_arg(ARGV[2])
-if xid ~= 0 and t.xmax == xid then
+if MINE[t.xmax] then
   if t.next == 'L' then return { xid, 0 } end
   return { -7 }
 end

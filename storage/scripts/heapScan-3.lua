@@ -7,7 +7,7 @@
   KEYS[3] {p}rel:<rel>
   ARGV[1] key prefix {p}
   ARGV[2] snapshot, or "" to take one now
-  ARGV[3] own xid (0: none)
+  ARGV[3] own xids: "x,y,..." (the transaction's live xids, subtransactions included) or 0
   ARGV[4] command id
   ARGV[5] relation id
   ARGV[6] first block
@@ -22,7 +22,7 @@
 ]]
 --@include "lib/mvcc.lua"
 --@include "lib/page.lua"
-local prefix, me, cid, rel = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local prefix, me, cid, rel = ARGV[1], set_mine(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local snap = snapshot_get(prefix, ARGV[2])
 local nblocks = tonumber(redis.call('HGET', KEYS[3], 'nblocks') or '0')
 local blk = tonumber(ARGV[6])

@@ -7,7 +7,7 @@
   KEYS[3] {p}idx:<index>
   ARGV[1] key prefix {p}
   ARGV[2] snapshot ("xmin:xmax:xip,..."), or "" to take one now
-  ARGV[3] own xid (0: none)
+  ARGV[3] own xids: "x,y,..." (the transaction's live xids, subtransactions included) or 0
   ARGV[4] command id
   ARGV[5] relation id of the heap
   ARGV[6] ZRANGEBYLEX min ('-', '[member' or '(member')
@@ -25,7 +25,7 @@
 --@include "lib/mvcc.lua"
 --@include "lib/page.lua"
 --@include "lib/index.lua"
-local prefix, me, cid, rel, limit = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[8])
+local prefix, me, cid, rel, limit = ARGV[1], set_mine(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[8])
 local snap = snapshot_get(prefix, ARGV[2])
 local members = redis.call('ZRANGEBYLEX', KEYS[3], ARGV[6], ARGV[7], 'LIMIT', 0, limit)
 local ctids = {}

@@ -46,6 +46,14 @@ export function decodeRelmapCreate(payload: Buffer, where: string): { relid: num
   return { relid: num(e['r'], where), name: e['n'] };
 }
 
+/** A commit record's payload: the xids of its subtransactions that commit with it (empty: none). */
+export function decodeXactCommit(payload: Buffer, where: string): number[] {
+  if (payload.length === 0) return [];
+  const m = decode(payload);
+  if (!Array.isArray(m)) throw new Error(`${where}: commit record payload is not a list`);
+  return m.map((x: unknown) => num(x, where));
+}
+
 export function decodeRelmapDrop(payload: Buffer, where: string): number {
   const m = decode(payload);
   if (typeof m !== 'object' || m === null) throw new Error(`${where}: bad relation record`);

@@ -26,7 +26,8 @@ export async function openActorgresSession(proc: SqlProcess): Promise<RegressSes
       const last = results[results.length - 1];
       if (!last) return { kind: 'command', command: '', rowCount: null, notices: [] };
       const w = toWireResult(last, ctx);
-      if (w.fields && w.rows) return { kind: 'rows', fields: w.fields.map((f) => ({ name: f.name, typeOid: f.typeOid })), rows: w.rows, command: w.command, rowCount: w.rows.length, notices: w.notices };
+      if (w.fields && w.rows)
+        return { kind: 'rows', fields: w.fields.map((f) => ({ name: f.name, typeOid: f.typeOid })), rows: w.rows, command: w.command, rowCount: w.rows.length, notices: w.notices };
       return { kind: 'command', command: w.command, rowCount: w.rowCount, notices: w.notices };
     },
   };

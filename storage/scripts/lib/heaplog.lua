@@ -66,10 +66,10 @@ local function heap_check_xmax(prefix, t, me, isolation)
   if t.xmax == 0 then return nil end
   if t.next == 'L' then
     -- Only locked (FOR UPDATE): by this transaction, or by one that ended, it is free.
-    if t.xmax ~= me and xid_running(prefix, t.xmax) then return { -1, t.xmax } end
+    if t.xmax ~= me and not MINE[t.xmax] and xid_running(prefix, t.xmax) then return { -1, t.xmax } end
     return nil
   end
-  if t.xmax == me then return { -7 } end
+  if t.xmax == me or MINE[t.xmax] then return { -7 } end
   if xid_running(prefix, t.xmax) then return { -1, t.xmax } end
   if xid_committed(prefix, t.xmax) then
     if isolation == 'rr' then return { -2 } end

@@ -38,7 +38,7 @@ local function index_check_unique(prefix, rel, me, entries, skip)
           if raw then
             local t = tuple_parse(raw)
             local inserted -- nil: dead; true: live
-            if t.xmin == me then
+            if t.xmin == me or MINE[t.xmin] then
               inserted = true
             elseif xid_committed(prefix, t.xmin) then
               inserted = true
@@ -47,7 +47,7 @@ local function index_check_unique(prefix, rel, me, entries, skip)
             end
             if inserted then
               if t.xmax == 0 or t.next == 'L' then return { -11, entries[i] } end
-              if t.xmax ~= me then
+              if t.xmax ~= me and not MINE[t.xmax] then
                 if xid_running(prefix, t.xmax) then return { -1, t.xmax } end
                 if not xid_committed(prefix, t.xmax) then return { -11, entries[i] } end
               end

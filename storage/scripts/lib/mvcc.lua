@@ -26,9 +26,29 @@ end
 -- The xid argument of a script that may assign one: the transaction's xid,
 -- or, while it has none yet, "-<pid>:<n>": its owner token (the OS process
 -- running it and a transaction number there). Returns xid (0: none), token.
+-- After the first element, the list names the transaction's other live xids
+-- (those of its subtransactions: SAVEPOINT): all of them are "mine" (MINE),
+-- for visibility and row locks, as PostgreSQL's TransactionIdIsCurrentTransactionId.
+local MINE = {}
+
 local function xid_arg(v)
-  if string.sub(v, 1, 1) == '-' then return 0, string.sub(v, 2) end
-  return tonumber(v), nil
+  local first, rest = string.match(v, '^([^,]*),?(.*)$')
+  for x in string.gmatch(rest, '%d+') do MINE[tonumber(x)] = true end
+  if string.sub(first, 1, 1) == '-' then return 0, string.sub(first, 2) end
+  local xid = tonumber(first)
+  if xid ~= 0 then MINE[xid] = true end
+  return xid, nil
+end
+
+-- The own-xid argument of a reading script: "x,y,..." (every live xid of the transaction) or "0".
+local function set_mine(v)
+  local first
+  for x in string.gmatch(v, '%d+') do
+    local n = tonumber(x)
+    if n ~= 0 then MINE[n] = true end
+    first = first or n
+  end
+  return first or 0
 end
 
 -- Assigns an xid on first write (PostgreSQL assigns them lazily too), and
@@ -42,6 +62,7 @@ local function ensure_xid(prefix, xid, token)
   if xid ~= 0 then return xid end
   xid = redis.call('INCR', prefix .. 'xid:next') - 1
   redis.call('ZADD', prefix .. 'procarray', xid, xid)
+  MINE[xid] = true
   if token then
     local pid = string.match(token, '^(%d+):')
     redis.call('HSET', prefix .. 'xidowner', xid, token)
@@ -94,12 +115,12 @@ end
 
 -- HeapTupleSatisfiesMVCC: t has xmin, xmax, cmin, cmax; me = own xid (0: none yet), cid = current command.
 local function tuple_visible(prefix, snap, t, me, cid)
-  if t.xmin == me then
+  if t.xmin == me or MINE[t.xmin] then
     if t.cmin >= cid then return false end
   elseif not committed_before(prefix, snap, t.xmin) then
     return false
   end
   if t.xmax == 0 or t.next == 'L' then return true end -- a row lock never hides the row
-  if t.xmax == me then return t.cmax >= cid end
+  if t.xmax == me or MINE[t.xmax] then return t.cmax >= cid end
   return not committed_before(prefix, snap, t.xmax)
 end
