@@ -27,7 +27,7 @@ import { recover } from '../storage/recovery.ts';
 import type { RecoveryProgress } from '../storage/recovery.ts';
 import { seedSharedState } from '../storage/sharedState.ts';
 import { StorageEngine } from '../storage/engine.ts';
-import { rebuildIndexes } from '../sql/indexBuild.ts';
+import { CATALOG_RELATION } from '../sql/catalog.ts';
 import { elog } from '../utils/elog.ts';
 
 export type StartupMsg = { op: 'recover' };
@@ -89,13 +89,17 @@ export const startup: ActorBehavior<State, StartupMsg, StartupReport> = {
     } finally {
       redis.disconnect();
     }
-    // Indexes live only in shared memory: fill them from the recovered heap before any session runs.
-    const engine = await StorageEngine.open({ dataDir: state.dataDir, redisAddress: state.redisAddress, keyPrefix: state.keyPrefix, name: 'actorgres:startup' });
-    try {
-      const built = await rebuildIndexes(engine);
-      if (built.indexes > 0) elog('log', `rebuilt ${built.indexes} indexes (${built.entries} entries) from the heap`);
-    } finally {
-      await engine.close();
+    // Indexes live only in shared memory: fill them from the recovered heap before any session runs
+    // (the SQL layer is loaded only if SQL objects exist).
+    if (r.relations.some((rel) => rel.name === CATALOG_RELATION)) {
+      const { rebuildIndexes } = await import('../sql/indexBuild.ts');
+      const engine = await StorageEngine.open({ dataDir: state.dataDir, redisAddress: state.redisAddress, keyPrefix: state.keyPrefix, name: 'actorgres:startup' });
+      try {
+        const built = await rebuildIndexes(engine);
+        elog('log', `rebuilt ${built.indexes} indexes (${built.entries} entries) from the heap`);
+      } finally {
+        await engine.close();
+      }
     }
     const { segmentSize, endLsn, redoLsn, records, pagesRedone, abortedXids, stop, detail, crashed } = r;
     ctx.reply({ segmentSize, endLsn, redoLsn, records, pagesRedone, abortedXids, stop, detail, crashed });

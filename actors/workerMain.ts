@@ -23,7 +23,9 @@ import { startWorkerProcess } from '../supervision/workerProcess.ts';
 import { describeExit } from '../supervision/types.ts';
 import { elog, LEVELS, setLogMinMessages } from '../utils/elog.ts';
 import type { Level } from '../utils/elog.ts';
-import { backend } from './backend.ts';
+import { lazyKind } from './lazyKind.ts';
+import type { ActorBehavior } from '../supervision/actorNode.ts';
+import type { Json } from '../supervision/types.ts';
 import { bgworker } from './bgworker.ts';
 import { bgwriter } from './bgwriter.ts';
 import { checkpointer } from './checkpointer.ts';
@@ -61,7 +63,11 @@ await startWorkerProcess(async (node) => {
   node.registerKind('walwriter', walWriter);
   node.registerKind('checkpointer', checkpointer);
   node.registerKind('bgwriter', bgwriter);
-  node.registerKind('backend', backend);
+  // The SQL layer loads with the first backend this worker hosts, keeping worker start-up (and replacement) quick.
+  node.registerKind(
+    'backend',
+    lazyKind(async () => (await import('./backend.ts')).backend as unknown as ActorBehavior<unknown, Json, Json>),
+  );
   node.lifecycle$.subscribe((ev) => {
     const id = procId(ev.ref.path);
     switch (ev.type) {

@@ -343,7 +343,8 @@ export function commonTypeAt(items: Array<{ type: SqlType; location: number | un
   }
 }
 
-function withPos<T>(f: () => T, location: number | undefined): T {
+/** Runs f; an error it raises without a position gets `location`. */
+export function withPos<T>(f: () => T, location: number | undefined): T {
   try {
     return f();
   } catch (err) {

@@ -11,7 +11,7 @@
 import type { Transaction } from '../storage/transaction.ts';
 import type { TableDef } from './catalog.ts';
 import { SqlError } from './errors.ts';
-import type { Compiled, Env, Eval, ScopeColumn, SubPlan } from './expr.ts';
+import type { Aggregate, Compiled, Env, Eval, ScopeColumn, SubPlan } from './expr.ts';
 import { castDatum, compare, deserializeDatum, encodeIndexKey, lookupOperator, output } from './types/index.ts';
 import type { Datum, SqlType } from './types/index.ts';
 import { TypeOid } from './types/oids.ts';
@@ -549,14 +549,8 @@ export class SetOp implements Plan {
   }
 }
 
-export interface AggSpec {
-  name: string;
-  args: Compiled[];
-  star: boolean;
-  distinct: boolean;
-  filter: Compiled | null;
-  type: SqlType;
-}
+/** An aggregate call as the compiler collected it (expr.ts). */
+export type AggSpec = Aggregate;
 
 interface AggState {
   count: number;

@@ -9,7 +9,7 @@
 import type { Node, SelectStmt } from '@pgsql/types';
 import type { RelationDef, TableDef } from './catalog.ts';
 import { SqlError } from './errors.ts';
-import { coerce, compileExpr, exprKey, isAggregateName, makeOperator, requireBoolClause, Scope } from './expr.ts';
+import { coerce, compileExpr, exprKey, withPos, isAggregateName, makeOperator, requireBoolClause, Scope } from './expr.ts';
 import type { CompileContext, Compiled, Env, Grouping, ScopeColumn, SubPlan } from './expr.ts';
 import { Agg, Filter, IndexScan, Limit, LockRows, Materialize, NestLoop, Project, Result, SeqScan, SetOp, Sort, SubqueryScan, tableColumns, Trim, Unique, Values } from './plan.ts';
 import type { IndexBound, JoinKind, Plan, SortKey } from './plan.ts';
@@ -165,9 +165,7 @@ export function planSelect(stmt: SelectStmt, outer: Scope | null, pc: PlanContex
       hidden.push(e);
       type = e.type;
     }
-    const desc = s.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst = s.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : s.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
-    sortKeys.push({ index, type: type.oid === TypeOid.unknown ? Types.text : type, desc, nullsFirst });
+    sortKeys.push(sortKey(s, index, type));
   }
   correlated ||= readsOuter(cc) || cc.subplans.some((s) => s.correlated);
   const subplans: SubPlan[] = cc.subplans;
@@ -256,6 +254,13 @@ function lockedScan(item: Node, pc: PlanContext): SeqScan {
   return new SeqScan(def, renameColumns(tableColumns(def, alias, true), alias, rv.alias?.colnames), true);
 }
 
+/** A sort key on output column `index`: ASC/DESC and NULLS FIRST/LAST (NULLS LAST is ASC's default, FIRST DESC's). */
+function sortKey(sb: { sortby_dir?: string; sortby_nulls?: string }, index: number, type: SqlType): SortKey {
+  const desc = sb.sortby_dir === 'SORTBY_DESC';
+  const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+  return { index, type: type.oid === TypeOid.unknown ? Types.text : type, desc, nullsFirst };
+}
+
 function isDistinctOn(stmt: SelectStmt): boolean {
   const d = stmt.distinctClause;
   return d !== undefined && d.length > 0 && Object.keys(d[0]!).length > 0;
@@ -267,15 +272,6 @@ function sameSortTarget(a: Node, b: Node, names: string[], targets: Target[]): b
   const ia = outputRef(a, names, names.length) >= 0 ? outputRef(a, names, names.length) : targets.findIndex((t) => exprKey(t.node) === exprKey(a));
   const ib = outputRef(b, names, names.length) >= 0 ? outputRef(b, names, names.length) : targets.findIndex((t) => exprKey(t.node) === exprKey(b));
   return ia >= 0 && ia === ib;
-}
-
-function withPosition<T>(f: () => T, location: number | undefined): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof SqlError && err.fields.position === undefined && location !== undefined) throw new SqlError(err.sqlstate, err.message, { ...err.fields, ...pos(location) });
-    throw err;
-  }
 }
 
 function limitOf(stmt: SelectStmt, plan: Plan, pc: PlanContext): Plan {
@@ -331,13 +327,7 @@ function planValues(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): Pla
     if (!('SortBy' in sb)) continue;
     const index = outputRef(sb.SortBy.node!, names, names.length);
     if (index < 0) throw new SqlError('0A000', 'ORDER BY on VALUES must name an output column');
-    const desc = sb.SortBy.sortby_dir === 'SORTBY_DESC';
-    sortKeys.push({
-      index,
-      type: types[index]!,
-      desc,
-      nullsFirst: sb.SortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.SortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc,
-    });
+    sortKeys.push(sortKey(sb.SortBy, index, types[index]!));
   }
   if (sortKeys.length) plan = new Sort(plan, sortKeys);
   plan = limitOf(stmt, plan, pc);
@@ -369,7 +359,7 @@ function planSetOp(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): Plan
       if (f.oid === TypeOid.unknown) {
         // An untyped literal is read as the resolved type (its errors point at it).
         const read = coerce({ type: f, eval: (row) => row[0]!, location: q.locations?.[i] }, to, 'implicit', undefined);
-        return (v: Datum, env: Env) => withPosition(() => (v === null ? null : read.eval([v], env)), q.locations?.[i]);
+        return (v: Datum, env: Env) => withPos(() => (v === null ? null : read.eval([v], env)), q.locations?.[i]);
       }
       return (v: Datum, env: Env) => (v === null ? null : castDatum(v, f, to, env.typeCtx, false));
     });
@@ -392,13 +382,7 @@ function planSetOp(stmt: SelectStmt, outer: Scope | null, pc: PlanContext): Plan
         ...pos(exprLocation(node)),
       });
     }
-    const desc = sb.SortBy.sortby_dir === 'SORTBY_DESC';
-    sortKeys.push({
-      index,
-      type: types[index]!,
-      desc,
-      nullsFirst: sb.SortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.SortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc,
-    });
+    sortKeys.push(sortKey(sb.SortBy, index, types[index]!));
   }
   if (sortKeys.length) plan = new Sort(plan, sortKeys);
   plan = limitOf(stmt, plan, pc);
