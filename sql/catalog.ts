@@ -106,7 +106,7 @@ async function ensureRelation(engine: StorageEngine, name: string): Promise<numb
 export const nameKey = (name: string): string => Buffer.from(name, 'utf8').toString('hex');
 
 export function encodeDef(def: RelationDef): string {
-  return JSON.stringify(def, (_k, v: unknown) => v);
+  return JSON.stringify(def);
 }
 
 export function decodeDef(data: string): RelationDef {

@@ -38,6 +38,7 @@ import { planSelect } from './select.ts';
 import type { PlanContext } from './select.ts';
 import type { SqlProcess } from './sqlProcess.ts';
 import { SessionSettings, zoneForTypes } from './settings.ts';
+import { elog } from '../utils/elog.ts';
 import type { Datum, SqlType, TypeContext } from './types/index.ts';
 import { Types } from './types/oids.ts';
 
@@ -237,7 +238,7 @@ export class SqlSession {
 
   /** Ends the session: an open transaction is rolled back. */
   async close(): Promise<void> {
-    if (this.tx) await this.abortTx().catch(() => undefined);
+    if (this.tx) await this.abortTx().catch(warned('rolling back at session end'));
     this.state = 'idle';
   }
 
@@ -268,7 +269,7 @@ export class SqlSession {
       if (implicit) await this.commitTx();
       return { ...r, notices: this.shownNotices(r.notices) };
     } catch (err) {
-      if (implicit) await this.abortTx().catch(() => undefined);
+      if (implicit) await this.abortTx().catch(warned("aborting the failed statement's transaction"));
       throw err;
     }
   }
@@ -679,7 +680,7 @@ export class SqlSession {
     this.settings.endTransaction(true);
     await tx.commit();
     if (ddl) await this.proc.catalogChanged();
-    for (const relid of dropped) await this.proc.engine.dropRelation(relid).catch(() => undefined); // already gone: fine
+    for (const relid of dropped) await this.proc.engine.dropRelation(relid).catch(warned(`dropping the storage of relation ${relid} after commit`));
   }
 
   private async abortTx(): Promise<void> {
@@ -688,7 +689,7 @@ export class SqlSession {
     this.resetTx();
     this.settings.endTransaction(false);
     if (tx) await tx.abort();
-    for (const relid of created) await this.proc.engine.dropRelation(relid).catch(() => undefined);
+    for (const relid of created) await this.proc.engine.dropRelation(relid).catch(warned(`dropping the storage of relation ${relid} created by an aborted transaction`));
   }
 
   private resetTx(): void {
@@ -710,8 +711,8 @@ export class SqlSession {
       this.state = 'failed';
       // Inside a savepoint only the failed level is undone now (its locks freed); ROLLBACK TO resumes the block.
       const sp = this.tx?.innermostSavepoint();
-      if (this.tx && sp) await this.tx.rollbackToSavepoint(sp).catch(() => this.abortTx().catch(() => undefined));
-      else if (this.tx) await this.abortTx().catch(() => undefined);
+      if (this.tx && sp) await this.tx.rollbackToSavepoint(sp).catch(() => this.abortTx().catch(warned('aborting the failed transaction')));
+      else if (this.tx) await this.abortTx().catch(warned('aborting the failed transaction'));
     }
     return e;
   }
@@ -807,6 +808,15 @@ export class SqlSession {
         coerce(compileExpr(JSON.parse(expr) as Node, new Scope([], null), newCompileContext(this.tablePlanContext(null))), col.type, 'assignment', undefined).eval([], env),
     };
   }
+}
+
+/**
+ * A clean-up that failed after the statement's own error (Redis gone, say)
+ * is logged, not raised: the client gets the original error, and what is
+ * left is ended by the dead-process or crash-restart clean-up.
+ */
+function warned(what: string): (err: unknown) => void {
+  return (err) => elog('warning', `${what} failed: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 /** Every $n up to the highest used needs a type: given, or inferred from its use (PostgreSQL: 42P18). */
