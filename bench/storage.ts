@@ -49,9 +49,7 @@
  * Whole run: about 45 s on 2 CPUs. Every temp directory and the redis-server are removed
  * at the end, also on error or Ctrl-C.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -65,6 +63,7 @@ import { WalFlusher } from '../storage/walFlush.ts';
 import { startEmbeddedRedis } from '../supervision/redisServer.ts';
 import type { EmbeddedRedis } from '../supervision/redisServer.ts';
 import { affinityMask, firstCpu, setAffinity } from './affinity.ts';
+import { fdatasyncRate, mountOf, percentile, procCpuSeconds } from './machine.ts';
 
 const SEG = 16 * 1024 * 1024;
 const FSYNC_MS = 2000;
@@ -90,12 +89,6 @@ function row(label: string, value: string, unit: string, note = ''): void {
   out(`${label.padEnd(LABEL)}${value.padStart(10)} ${unit.padEnd(8)}${note ? `  ${note}` : ''}`);
 }
 
-function percentile(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Hang guard (not a timing assertion): a dead Redis leaves waiters waiting until the engine closes. */
@@ -119,40 +112,6 @@ function rowData(n: number): string {
 
 // ---- machine facts ---------------------------------------------------------------
 
-/** Filesystem type and device of the mount holding `path` (from /proc/mounts). */
-function mountOf(path: string): string {
-  try {
-    let best = { point: '', text: 'unknown filesystem' };
-    for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
-      const [dev, point, type] = line.split(' ');
-      if (!dev || !point || !type) continue;
-      const inside = path === point || path.startsWith(point.endsWith('/') ? point : `${point}/`);
-      if (inside && point.length >= best.point.length) best = { point, text: `${type} on ${dev} (mounted at ${point})` };
-    }
-    return best.text;
-  } catch {
-    return 'unknown filesystem';
-  }
-}
-
-let clockTicks = 100;
-try {
-  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-} catch {
-  // keep 100, Linux's usual USER_HZ
-}
-
-/** CPU seconds (user + system) used so far by process `pid`, from /proc. */
-function procCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return NaN;
-  }
-}
-
 interface CpuMark {
   wall: number;
   node: NodeJS.CpuUsage;
@@ -174,29 +133,6 @@ const shareOf = (t: Tally): CpuShare => ({ nodePct: (t.nodeCpuS / (t.ms / 1000))
 const cpuText = (c: CpuShare): string => `CPU: node ${fix(c.nodePct, 0)}%, redis ${fix(c.redisPct, 0)}%`;
 
 // ---- 1. fdatasync anchor ---------------------------------------------------------
-
-async function fdatasyncRate(dir: string, append: boolean, ms: number): Promise<number> {
-  const fh = await open(join(dir, append ? 'fsync-append' : 'fsync-overwrite'), 'w+');
-  const buf = Buffer.alloc(8192, 0x5a);
-  try {
-    await fh.write(buf, 0, buf.length, 0);
-    await fh.datasync();
-    let offset = buf.length;
-    let n = 0;
-    const t0 = performance.now();
-    let t = t0;
-    while (t - t0 < ms) {
-      await fh.write(buf, 0, buf.length, append ? offset : 0);
-      await fh.datasync();
-      offset += buf.length;
-      n++;
-      t = performance.now();
-    }
-    return n / ((t - t0) / 1000);
-  } finally {
-    await fh.close();
-  }
-}
 
 // ---- the rig -----------------------------------------------------------------------
 

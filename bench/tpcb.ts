@@ -69,9 +69,7 @@
  * Every temp directory, the cluster and the scratch database are removed at
  * the end, also on error or Ctrl-C.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -79,6 +77,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { initDataDirectory, startCluster } from '../index.ts';
 import type { Cluster, Session } from '../index.ts';
+import { fdatasyncRate, mountOf, percentile, procCpuSeconds } from './machine.ts';
 
 // ---- options ------------------------------------------------------------------------
 
@@ -141,12 +140,6 @@ const fix = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '
 const ratio = (a: number, b: number): string => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : 'n/a');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function percentile(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
-}
-
 async function guarded<T>(p: Promise<T>, what: string, ms = GUARD_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
@@ -160,39 +153,6 @@ async function guarded<T>(p: Promise<T>, what: string, ms = GUARD_MS): Promise<T
 }
 
 // ---- machine facts ------------------------------------------------------------------
-
-function mountOf(path: string): string {
-  try {
-    let best = { point: '', text: 'unknown filesystem' };
-    for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
-      const [dev, point, type] = line.split(' ');
-      if (!dev || !point || !type) continue;
-      const inside = path === point || path.startsWith(point.endsWith('/') ? point : `${point}/`);
-      if (inside && point.length >= best.point.length) best = { point, text: `${type} on ${dev} (mounted at ${point})` };
-    }
-    return best.text;
-  } catch {
-    return 'unknown filesystem';
-  }
-}
-
-let clockTicks = 100;
-try {
-  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-} catch {
-  // keep 100, Linux's usual USER_HZ
-}
-
-/** CPU seconds (user + system) used so far by process `pid`, from /proc; 0 once it is gone. */
-function procCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return 0;
-  }
-}
 
 /** Pids of the processes whose command name is `comm` and (if given) whose command line contains `needle`. */
 function pidsOf(comm: string, needle?: string): number[] {
@@ -208,30 +168,6 @@ function pidsOf(comm: string, needle?: string): number[] {
     }
   }
   return pids;
-}
-
-/** fdatasync rate of the disk holding `dir`: 8 KiB written at offset 0 (or appended), fdatasync, for `ms`. */
-async function fdatasyncRate(dir: string, append: boolean, ms: number): Promise<number> {
-  const fh = await open(join(dir, append ? 'fsync-append' : 'fsync-overwrite'), 'w+');
-  const buf = Buffer.alloc(8192, 0x5a);
-  try {
-    await fh.write(buf, 0, buf.length, 0);
-    await fh.datasync();
-    let offset = buf.length;
-    let n = 0;
-    const t0 = performance.now();
-    let t = t0;
-    while (t - t0 < ms) {
-      await fh.write(buf, 0, buf.length, append ? offset : 0);
-      await fh.datasync();
-      offset += buf.length;
-      n++;
-      t = performance.now();
-    }
-    return n / ((t - t0) / 1000);
-  } finally {
-    await fh.close();
-  }
 }
 
 // ---- clients ------------------------------------------------------------------------
@@ -405,7 +341,7 @@ async function runPoint(path: PathName, conns: Conn[], cpuPids: CpuPids, redis: 
   );
   await sleep(WARMUP_MS);
   const groups = cpuPids.groups.map((g) => ({ label: g.label, pids: g.pids() }));
-  const cpu0 = groups.map((g) => g.pids.reduce((a, p) => a + procCpuSeconds(p), 0));
+  const cpu0 = groups.map((g) => g.pids.reduce((a, p) => a + procCpuSeconds(p, 0), 0));
   const node0 = process.cpuUsage();
   const redis0 = redis ? await commandStats(redis) : null;
   const t0 = performance.now();
@@ -414,7 +350,7 @@ async function runPoint(path: PathName, conns: Conn[], cpuPids: CpuPids, redis: 
   if (s.phase === 'measure') s.phase = 'done'; // transactions still running now are not counted
   const seconds = (performance.now() - t0) / 1000;
   const node = process.cpuUsage(node0);
-  const cpu1 = groups.map((g) => g.pids.reduce((a, p) => a + procCpuSeconds(p), 0));
+  const cpu1 = groups.map((g) => g.pids.reduce((a, p) => a + procCpuSeconds(p, 0), 0));
   const redis1 = redis ? await commandStats(redis) : null;
   await guarded(Promise.all(running), `the ${conns.length} ${path} sessions`);
   if (s.failure !== null) throw s.failure;
